@@ -1,0 +1,361 @@
+"""The answering core: question → intent → scoped retrieval → obligation or sentence → Answer.
+
+Scope follows the asker's city: that city's documents first; where they are silent, the documents
+they are issued under (meta.parent), and the answer says so; documents of no city (national) last.
+A question is answered only when the chosen clause covers enough of what it asks (idf-weighted
+coverage of its content words); otherwise the engine says nothing governs it.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import bundled_corpus_dir, load_documents, read_lexicon
+from .index import ArticleIndex
+from .intents import Intent, detect, wants_comparison
+from .models import Answer, Article, Citation, Document, Obligation
+from .obligations import extract
+from .text import fold, split_clauses, strip_invisible, truncate
+from .tokenize import Tokenizer, quoted_terms
+
+MAX_QUESTION = 500
+FIRST_LINE = 100
+# Share of a question's topic (idf mass of its content words) the chosen clause must cover.
+# Calibrated on answerable and unanswerable questions (tests/test_abstention.py).
+MIN_COVERAGE = 0.5
+_GENERIC = re.compile(r"^(每|全年|年|月|季度|半年|周|天|日|\d+|次|个|至少|不少于|不超过)")
+_PUNCT = re.compile(r"[\s，,。；;：:、“”\"‘’()（）《》〔〕\[\]【】!！?？·.…-]")
+
+
+@dataclass
+class _Pick:
+    article: Article
+    first_line: str
+    quote: str
+    score: float
+    coverage: float
+    obligation: Obligation | None = None
+    extra: list[str] = field(default_factory=list)
+
+
+class Engine:
+    def __init__(self, documents: list[Document], corpus_dir: Path):
+        self.corpus_dir = Path(corpus_dir)
+        words, synonyms, stopwords = read_lexicon(self.corpus_dir)
+        self.tokenizer = Tokenizer(words, synonyms, stopwords)
+        for doc in documents:
+            for term in quoted_terms("".join(a.body for a in doc.articles)):
+                self.tokenizer.add_word(term)
+        self.documents = documents
+        self.by_number = {d.doc_number: d for d in documents}
+        self.index = ArticleIndex(documents, self.tokenizer)
+        self._pos = {(a.doc_number, a.index): i for i, a in enumerate(self.index.articles)}
+        self.obligations: list[Obligation] = [o for d in documents for o in extract(d)]
+        self._ob_words = [set(self.tokenizer.words(o.clause)) for o in self.obligations]
+        self._ob_action = [set(self.tokenizer.words(o.action)) for o in self.obligations]
+        self.cities = sorted({d.city for d in documents if d.city}, key=len, reverse=True)
+
+    @classmethod
+    def load(cls, corpus_dir: str | Path | None = None) -> "Engine":
+        path = Path(corpus_dir) if corpus_dir else bundled_corpus_dir()
+        return cls(load_documents(path), path)
+
+    # ---- lookups used by the front ends -------------------------------------------------------
+
+    def resolve_city(self, name: str | None) -> str | None:
+        """'招远市' / '招遠' → '招远'; None for a city with no document here."""
+        if not name:
+            return None
+        f = fold(name).removesuffix("市")
+        return next((c for c in self.cities if fold(c) == f), None)
+
+    def document(self, key: str) -> Document | None:
+        """A document by 文号 (any spacing or bracket form), city, slug or title."""
+        k = _PUNCT.sub("", fold(key))
+        for d in self.documents:
+            if k in (_PUNCT.sub("", fold(d.doc_number)), fold(d.city), fold(d.meta.slug), _PUNCT.sub("", fold(d.title))):
+                return d
+        return None
+
+    def citation(self, article: Article, quote: str = "", score: float = 0.0) -> Citation:
+        doc = self.by_number[article.doc_number]
+        return Citation(doc_number=doc.doc_number, title=doc.title, city=doc.city, article=article.number,
+                        label=article.label, part=article.part, quote=quote or article.body, score=score,
+                        heading=article.heading)
+
+    # ---- asking --------------------------------------------------------------------------------
+
+    def ask(self, question: str, city: str | None = None, role: str | None = None, top: int = 3) -> Answer:
+        notes: list[str] = []
+        q = strip_invisible(question or "").strip()
+        if not q:
+            return Answer(False, "empty", "请输入一个问题。\n" + self._hint())
+        if len(q) > MAX_QUESTION:
+            q = q[:MAX_QUESTION]
+            notes.append(f"问题太长，只读了前{MAX_QUESTION}个字。")
+        top = max(1, min(int(top or 3), 50))
+        fq = fold(q)
+        asker = self.resolve_city(city)
+        if city and not asker:
+            notes.append(f"还没有收录“{truncate(city, 20)}”的文件，以下按全部文件回答。")
+        mentioned = [c for c in self.cities if fold(c) in fq]
+        intent = detect(fq)
+        words = self._query_words(fq)
+        if not words:
+            return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
+        scores = self.index.scores(self.tokenizer.expand(words))
+        if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
+                                               and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
+            cities = mentioned if len(mentioned) >= 2 else list(dict.fromkeys([mentioned[0], asker]))
+            return self._compare(q, fq, intent, words, scores, cities, role, notes, top)
+        scope_city = mentioned[0] if len(mentioned) == 1 else asker
+        scopes = self._scopes(scope_city)
+        for n, (docs, kind) in enumerate(scopes):
+            pick = self._pick(intent, fq, words, scores, docs, role)
+            if pick:
+                if n > 0 and scope_city:
+                    parent = self.by_number[pick.article.doc_number]
+                    notes.append(f"{scope_city}的文件对此没有规定，以上是{parent.city or ''}上级文件"
+                                 f"《{parent.title}》的规定。")
+                return self._answer(intent, pick, scores, scopes, notes, top)
+        return self._abstain(intent, self._ranked(scores, scopes, top), notes, top)
+
+    def _query_words(self, fq: str) -> list[str]:
+        for c in self.cities:
+            fq = fq.replace(fold(c) + "市", " ").replace(fold(c), " ")
+        return self.tokenizer.content_words(fq)
+
+    def _scopes(self, city: str | None) -> list[tuple[set[str], str]]:
+        if not city:
+            return [({d.doc_number for d in self.documents}, "all")]
+        own = {d.doc_number for d in self.documents if d.city == city}
+        scopes = [(own, "own")]
+        seen = set(own)
+        frontier = own
+        while frontier:
+            parents = {self.by_number[n].meta.parent for n in frontier} - {None} - seen
+            parents &= set(self.by_number)
+            if parents:
+                scopes.append((parents, "parent"))
+            seen |= parents
+            frontier = parents
+        national = {d.doc_number for d in self.documents if not d.city} - seen
+        if national:
+            scopes.append((national, "national"))
+        return scopes
+
+    # ---- choosing the clause -------------------------------------------------------------------
+
+    def _weight(self, word: str) -> float:
+        w = self.index.idf(word)
+        return w / 2 if len(word) == 1 else w
+
+    def _coverage(self, words: list[str], tokens: set[str]) -> float:
+        """idf-weighted share of the question's words found in tokens (a synonym counts as found)."""
+        total = found = 0.0
+        for w in dict.fromkeys(words):
+            weight = self._weight(w)
+            total += weight
+            if w in tokens or any(s in tokens for s in self._synonym_words(w)):
+                found += weight
+        return found / total if total else 0.0
+
+    def _synonym_words(self, word: str) -> list[str]:
+        return [t for s in self.tokenizer.synonyms.get(word, []) for t in self.tokenizer.words(s)]
+
+    def _pick(self, intent: Intent, fq: str, words: list[str], scores, docs: set[str], role: str | None) -> _Pick | None:
+        if intent.name == "repeal":
+            return self._pick_closing(docs, "废止")
+        if intent.name == "effective":
+            return self._pick_closing(docs, "施行")
+        if intent.structured:
+            pick = self._pick_obligation(intent, fq, words, scores, docs, role)
+            if pick or intent.name in ("deadline", "ratio", "date", "frequency"):
+                return pick
+            # a count question ("几个证") may be answered by the text itself
+        return self._pick_sentence(intent, words, scores, docs)
+
+    def _pick_obligation(self, intent, fq, words, scores, docs, role) -> _Pick | None:
+        slots = ["count", "period"] if intent.name == "count" else [intent.slot]
+        qset = set(words)
+        best, best_score = None, 0.0
+        top_score = max((scores[i] for i, a in enumerate(self.index.articles) if a.doc_number in docs), default=0) or 1
+        compact_q = _PUNCT.sub("", fq)
+        for i, o in enumerate(self.obligations):
+            if o.doc_number not in docs or not any(getattr(o, s) for s in slots):
+                continue
+            topic = sum(self._weight(w) for w in qset
+                        if w in self._ob_words[i] or any(s in self._ob_words[i] for s in self._synonym_words(w)))
+            action = [w for w in qset if not _GENERIC.match(w) and (
+                w in self._ob_action[i] or any(s in self._ob_action[i] for s in self._synonym_words(w)))]
+            if not action and topic == 0:
+                continue
+            actor = _actor_match(o.actor, compact_q)
+            if actor < 2 and role:
+                actor = _actor_match(o.actor, _PUNCT.sub("", fold(role))) / 2
+            pos = self._pos[(o.doc_number, o.article_index)]
+            total = topic + 0.8 * actor + 2.0 * scores[pos] / top_score + (0.5 if getattr(o, slots[0]) else 0)
+            if total > best_score:
+                best, best_score = (i, o), total
+        if best is None:
+            return None
+        i, o = best
+        article = self.index.articles[self._pos[(o.doc_number, o.article_index)]]
+        tokens = set(self.tokenizer.words(o.sentence + article.heading)) | self._ob_words[i]
+        coverage = self._coverage(words, tokens)
+        if coverage < MIN_COVERAGE:
+            return None
+        line = o.clause if len(o.clause) + 1 <= FIRST_LINE else _window(o.clause, o.count or o.period or "", FIRST_LINE - 1)
+        return _Pick(article, line + "。", o.sentence, best_score, coverage, o)
+
+    def _pick_sentence(self, intent: Intent, words, scores, docs) -> _Pick | None:
+        ranked = [(i, s) for i, s in enumerate(scores) if self.index.articles[i].doc_number in docs and s > 0]
+        ranked.sort(key=lambda x: -x[1])
+        for i, score in ranked[:3]:
+            article = self.index.articles[i]
+            coverage = self._coverage(words, self.index.token_sets[i])
+            if coverage < MIN_COVERAGE:
+                continue
+            sentence, clause = self._best_sentence(article, words)
+            line = sentence if len(sentence) <= FIRST_LINE else _window(sentence, clause, FIRST_LINE)
+            if intent.name == "who":
+                from .obligations import find_actor
+                actor = find_actor(sentence) or find_actor(clause)
+                if actor and not line.startswith(actor):
+                    line = truncate(f"{actor}：{line}", FIRST_LINE)
+            return _Pick(article, line, sentence, score, coverage)
+        return None
+
+    def _best_sentence(self, article: Article, words: list[str]) -> tuple[str, str]:
+        """The sentence (and its clause) that shares the most question weight."""
+        qset = set(self.tokenizer.expand(words))
+        best = ("", "", -1.0)
+        sentences = article.sentences[1:] if article.heading and len(article.sentences) > 1 else article.sentences
+        for s in sentences:
+            for c in split_clauses(s) or [s]:
+                toks = set(self.tokenizer.words(c))
+                score = sum(self._weight(w) for w in qset if w in toks)
+                if score > best[2]:
+                    best = (s, c, score)
+        return best[0] or article.body, best[1] or article.body
+
+    def _pick_closing(self, docs: set[str], keyword: str) -> _Pick | None:
+        for doc in sorted((self.by_number[n] for n in docs), key=lambda d: d.meta.level != "县级市"):
+            closing = next((a for a in doc.articles if a.kind == "closing"), None)
+            if closing:
+                sentence = next((s for s in closing.sentences if keyword in s), None)
+                if sentence:
+                    return _Pick(closing, truncate(sentence, FIRST_LINE), sentence, 1.0, 1.0)
+            if keyword == "废止" and doc.meta.repeals:
+                art = closing or doc.articles[-1]
+                line = f"《{doc.title}》废止了{'、'.join(doc.meta.repeals)}（据文件元数据）。"
+                return _Pick(art, truncate(line, FIRST_LINE), line, 1.0, 1.0)
+            if keyword == "施行" and doc.meta.effective:
+                art = closing or doc.articles[-1]
+                line = f"《{doc.title}》自{doc.meta.effective}起施行（据文件元数据）。"
+                return _Pick(art, truncate(line, FIRST_LINE), line, 1.0, 1.0)
+        return None
+
+    # ---- comparison ----------------------------------------------------------------------------
+
+    def _compare(self, q, fq, intent, words, scores, cities, role, notes, top) -> Answer:
+        picks: list[tuple[str, _Pick]] = []
+        for c in cities:
+            docs = {d.doc_number for d in self.documents if d.city == c}
+            pick = self._pick(intent, fq, words, scores, docs, role) if docs else None
+            if pick:
+                picks.append((c, pick))
+            else:
+                notes.append(f"{c}的文件对此没有规定。")
+        if not picks:
+            return self._abstain(intent, self._ranked(scores, self._scopes(None), top), notes, top)
+        if len(picks) == 2 and not picks[0][1].obligation and not picks[1][1].obligation:
+            a, b = picks[0][1], picks[1][1]
+            diff = _first_difference(a.article.body, b.article.body, set(words))
+            if diff:
+                a.first_line, b.first_line = diff
+        if len(picks) == 2 and picks[0][1].first_line == picks[1][1].first_line:
+            line = f"{picks[0][0]}和{picks[1][0]}规定相同：{picks[0][1].first_line}"
+        else:
+            line = "；".join(f"{c}：{p.first_line.rstrip('。')}" for c, p in picks)
+        citations = [self.citation(p.article, p.quote, p.score) for _, p in picks]
+        answer = Answer(True, "comparison", "", citations, notes)
+        answer.answer = self._render(truncate(line, FIRST_LINE), citations, notes)
+        return answer
+
+    # ---- rendering -----------------------------------------------------------------------------
+
+    def _ranked(self, scores, scopes, top) -> list[Citation]:
+        out, seen = [], set()
+        for docs, _ in scopes + [({d.doc_number for d in self.documents}, "all")]:
+            for i, s in self.index.search_scores(scores, docs, top):
+                if i not in seen:
+                    seen.add(i)
+                    art = self.index.articles[i]
+                    out.append(self.citation(art, art.body, s))
+                if len(out) >= top:
+                    return out
+        return out
+
+    def _answer(self, intent: Intent, pick: _Pick, scores, scopes, notes, top) -> Answer:
+        first = self.citation(pick.article, pick.quote, max(pick.score, 0.0))
+        rest = [c for c in self._ranked(scores, scopes, top + 1)
+                if (c.doc_number, c.article, c.label) != (first.doc_number, first.article, first.label)]
+        citations = [first] + rest[: top - 1]
+        text = self._render(pick.first_line, [first], notes)
+        return Answer(True, intent.name, text, citations, notes)
+
+    def _abstain(self, intent: Intent, citations, notes, top, reason: str = "") -> Answer:
+        line = reason or "已收录的文件里没有规定这个问题的条款。"
+        text = "\n".join([line, *notes, self._hint()])
+        return Answer(False, intent.name, text, citations[:top], notes)
+
+    def _hint(self) -> str:
+        titles = "、".join(f"《{d.title}》" for d in self.documents[:3])
+        more = f"等{len(self.documents)}份文件" if len(self.documents) > 3 else ""
+        return (f"我可以回答{titles}{more}里的规定，例如：某项工作多久一次、每次几个、要提前几天、"
+                f"几个工作日内办结、由谁负责、某个说法是什么意思。")
+
+    def _render(self, first_line: str, citations: list[Citation], notes: list[str]) -> str:
+        lines = [first_line]
+        for c in citations:
+            where = "，".join(x for x in (c.part, f"{c.label}{c.heading}".strip()) if x)
+            lines.append(f"依据：《{c.title}》（{c.doc_number}）{where}")
+            lines.append(f"原文：“{c.quote}”")
+        lines.extend(notes)
+        return "\n".join(lines)
+
+
+def _actor_match(actor: str, compact_question: str) -> float:
+    """How well a question names this actor: shared character bigrams, less half the unshared ones."""
+    a = _PUNCT.sub("", fold(actor))
+    if len(a) < 2:
+        return 0.0
+    grams = [a[i:i + 2] for i in range(len(a) - 1)]
+    matched = sum(g in compact_question for g in grams)
+    if matched < 2:
+        return 0.0
+    return matched - 0.5 * (len(grams) - matched)
+
+
+def _window(text: str, focus: str, limit: int) -> str:
+    """A slice of text at most limit long that keeps focus in view."""
+    if len(text) <= limit:
+        return text
+    at = text.find(focus) if focus else 0
+    at = max(at, 0)
+    start = max(0, min(at - (limit - len(focus)) // 3, len(text) - limit + 1))
+    piece = text[start:start + limit - 2]
+    return ("…" if start else "") + piece + "…"
+
+
+def _first_difference(a: str, b: str, words: set[str]) -> tuple[str, str] | None:
+    """The first pair of clauses that differ between two versions of an article, if any."""
+    ca, cb = split_clauses(a.replace("。", "，")), split_clauses(b.replace("。", "，"))
+    sm = difflib.SequenceMatcher(a=ca, b=cb, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "replace":
+            return truncate("，".join(ca[i1:i2]), 45), truncate("，".join(cb[j1:j2]), 45)
+    return None

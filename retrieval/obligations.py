@@ -1,0 +1,217 @@
+"""Obligations extracted from articles at load time: who must do what, how often, how many, by when.
+
+Works clause by clause (，；), on the whitespace-folded original text. A clause becomes an
+obligation when it states a period, count, deadline, date or ratio. A clause without its own
+subject borrows the sentence's last named actor; "A每季度、B每半年接听1次" is split into one
+obligation per actor, each with the shared action.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .models import Article, Document, Obligation
+from .text import cn_to_int, split_clauses, split_sentences
+
+_CN = "一二两三四五六七八九十"
+_NUM = rf"(?:\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+)?|[{_CN}]+)"
+
+_PERIOD_UNITS = {"周": "周", "星期": "周", "月": "月", "个月": "月", "季度": "季度", "季": "季度",
+                 "半年": "半年", "年": "年", "天": "天", "日": "天", "工作日": "工作日"}
+_PERIOD = re.compile(rf"每(?:个)?(?P<n>\d+|[{_CN}])?(?:个)?(?P<u>星期|季度|半年|工作日|个月|周|月|季|年|天|日)|全年")
+_COMPACT_PERIOD = re.compile(r"(?<![每\d一二两三四个])(?P<u>周|月|季)(?=调度|分析|通报|研判|报告|考核|例会)")
+_QUALIFIER = re.compile(r"(不少于|不低于|不超过|不多于|不得少于|至少|最多|原则上|左右|以上|以内)")
+_COUNT = re.compile(
+    rf"(?P<num>\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+)?)\s*(?P<unit>个工作日|个月|个|次|天|项|起|名|人|家|场|轮|篇|小时|周|件|条|户|批)"
+    rf"|(?P<cnum>[{_CN}]+)\s*(?P<cunit>次|天|个工作日|个月)")
+_DEADLINE = re.compile(
+    rf"提前\s*(?P<a>{_NUM})\s*(?P<au>个工作日|个月|天|日|周|小时)"
+    rf"|(?P<b>{_NUM})\s*(?P<bu>个工作日|个月|天|日|小时)\s*(?:以内|之内|内)"
+    rf"|不超过\s*(?P<c>{_NUM})\s*(?P<cu>个工作日|天|日)")
+_DATE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|每月\s*\d{1,2}\s*日(?:左右|前|之前|以前)?"
+    r"|(?<![\d个])\d{1,2}\s*月\s*\d{1,2}\s*日(?:前|之前|以前)?"
+    r"|(?<=每年)[一二三四]季度"
+    r"|(?<![\d个年])\d{1,2}\s*月(?![\d份])(?:底|初|中旬|上旬|下旬|前)?")
+_RATIO = re.compile(r"(?:百分之[\d一二三四五六七八九十百]+|\d+(?:\.\d+)?\s*[%％])")
+
+# An actor is a clause's opening noun phrase that ends in an office or body.
+_ACTOR_SUFFIX = re.compile(
+    r"领导班子成员|班子成员|组成人员|党组成员|主要负责同志|主要负责人|负责同志|负责人|市级领导|领导干部|党员干部|"
+    r"领导同志|工作人员|书记|副市长|市长|政府[（(]管委[)）]|政府|管委|部门|单位|党组|党委|链办|开发区|镇街区|镇街|办公室|中心组|人员|领导")
+_ACTOR_STOP = re.compile(r"每|(?<![主重需])要|须|(?<![相适])应|不得|将|按|至少|不少于|带头|[\d、]")
+_ACTOR_PREFIX = re.compile(r"^(?:原则上|其中)")
+_NOT_ACTOR = re.compile(
+    r"开展|加强|改进|落实|执行|推动|推进|建立|健全|完善|深化|实行|实施|坚持|严格|规范|提升|强化|聚焦|依托|用好|发挥|"
+    r"持续|加大|加快|统筹|坚决|认真|深入|积极|组织|召开|研究|指导|督促|参加|检查|联系|接听|接待|调度|听取|确定|"
+    r"提报|提交|安排|宣讲|学习|办理|解决|履行|守牢|杜绝|支持|对标|提高|降低|减少|优化|打造|倡树|锚定|按照|根据|"
+    r"围绕|结合|通过|采取|常态化|及时|定期|全面|大力|进一步|^对|^在|^以|^由|^为|^从|^向|^与|^经[过由]|^凡|^如")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def canonical_period(unit: str, n: str | None = None) -> str:
+    unit = _PERIOD_UNITS.get(unit, unit)
+    k = cn_to_int(n) if n else None
+    if k and k > 1:
+        return f"每{k}{'个月' if unit == '月' else unit}"
+    return f"每{unit}"
+
+
+def find_actor(clause: str) -> str:
+    """The actor a clause opens with ("市政府领导班子成员每月…" → "市政府领导班子成员"), else ""."""
+    text = _fold(clause)
+    start = 0
+    m = _ACTOR_PREFIX.match(text)
+    if m:
+        start = m.end()
+    stop = _ACTOR_STOP.search(text, start + (2 if text.startswith(("每个", "各"), start) else 0))
+    region_end = min(stop.start() if stop else len(text), start + 22)
+    best = None
+    for s in _ACTOR_SUFFIX.finditer(text, start, region_end):
+        best = s
+    if best is None:
+        return ""
+    actor = clause[start:best.end()]
+    if _NOT_ACTOR.search(_fold(actor)) or len(actor) < 2:
+        return ""
+    return actor
+
+
+def _count(text: str):
+    m = _COUNT.search(text)
+    if not m:
+        return None
+    if m.group("num"):
+        raw, unit = m.group("num"), m.group("unit")
+        value = float(re.split(r"[-—～~至到]", raw)[0])
+    else:
+        raw, unit = m.group("cnum"), m.group("cunit")
+        value = float(cn_to_int(raw) or 0)
+    return m, re.sub(r"\s+", "", raw) + unit, value, unit
+
+
+def _slots(text: str) -> dict:
+    """Period, count, deadline, date and ratio stated in one clause (NFKC-folded text)."""
+    out: dict = {}
+    pm = _PERIOD.search(text)
+    if pm:
+        out["period_text"] = pm.group(0)
+        out["period"] = "每年" if pm.group(0) == "全年" else canonical_period(pm.group("u"), pm.group("n"))
+    else:
+        cm = _COMPACT_PERIOD.search(text)
+        if cm:
+            out["period_text"] = text[cm.start():cm.start() + 3]
+            out["period"] = canonical_period(cm.group("u"))
+    dl = _DEADLINE.search(text)
+    if dl:
+        out["deadline"] = re.sub(r"\s+", "", dl.group(0))
+    dates = [d for d in _DATE.finditer(text)]
+    if dates:
+        out["date"] = re.sub(r"\s+", "", dates[0].group(0))
+    rm = _RATIO.search(text)
+    if rm:
+        out["ratio"] = re.sub(r"\s+", "", rm.group(0))
+    # A count is a number with a unit that is not the deadline, date or period already found.
+    masked = text
+    for span_text in (out.get("deadline"), ):
+        if span_text and dl:
+            masked = masked[:dl.start()] + "＿" * (dl.end() - dl.start()) + masked[dl.end():]
+    for d in dates:
+        masked = masked[:d.start()] + "＿" * (d.end() - d.start()) + masked[d.end():]
+    if pm:
+        masked = masked[:pm.start()] + "＿" * (pm.end() - pm.start()) + masked[pm.end():]
+    c = _count(masked)
+    if c:
+        m, count, value, unit = c
+        out.update(count=count, count_value=value, count_unit=unit)
+        before = masked[max(0, m.start() - 8):m.start()]
+        after = masked[m.end():m.end() + 2]
+        qs = _QUALIFIER.findall(before)
+        if after.startswith("左右"):
+            out["qualifier"] = "左右"
+        elif qs:
+            out["qualifier"] = qs[-1]
+    return out
+
+
+def _split_ellipsis(clause: str) -> list[str]:
+    """"热点部门主要负责人每季度、非热点部门主要负责人每半年接听1次群众来电" → one statement per actor."""
+    segments = clause.split("、")
+    if len(segments) < 2:
+        return [clause]
+    heads = []
+    for seg in segments:
+        actor = find_actor(seg)
+        pm = _PERIOD.search(_fold(seg))
+        if not actor or not pm or not _fold(seg).startswith(_fold(actor)):
+            return [clause]
+        heads.append((seg, pm))
+    last_seg, last_pm = heads[-1]
+    tail = last_seg[last_pm.end():]
+    if not tail:
+        return [clause]
+    out = []
+    for seg, pm in heads:
+        out.append(seg if seg[pm.end():] else seg + tail)
+    return out
+
+
+def _compact_periods(clause: str, slots: dict) -> list[dict]:
+    """"周调度、月分析" states two periods in one clause: one obligation each."""
+    found = [m for m in _COMPACT_PERIOD.finditer(_fold(clause))]
+    if len(found) < 2 or "每" in slots.get("period_text", "每"):
+        return [{}]
+    text = _fold(clause)
+    return [{"period": canonical_period(m.group("u")), "period_text": text[m.start():m.start() + 3]} for m in found]
+
+
+def extract_article(article: Article) -> list[Obligation]:
+    obligations: list[Obligation] = []
+    sentences = article.sentences
+    if article.kind == "article" and article.heading and sentences and sentences[0].startswith(article.heading):
+        sentences = sentences[1:]
+    actors: list[str] = []  # actors named so far in the sentence: an unnamed subject is all of them
+    for sentence in sentences:
+        prev_clause = ""
+        prev_period: tuple[str, str] | None = None
+        for raw_clause in split_clauses(sentence):
+            for clause in _split_ellipsis(raw_clause):
+                own = find_actor(clause)
+                if own and own not in actors:
+                    actors.append(own)
+                actor = "、".join(actors)
+                slots = _slots(_fold(clause))
+                if not slots:
+                    prev_clause = clause
+                    continue
+                if "period" not in slots and prev_period and "count" in slots and not own:
+                    slots["period"], slots["period_text"] = prev_period
+                if "period" in slots:
+                    prev_period = (slots["period"], slots["period_text"])
+                if own:
+                    statement = clause
+                elif clause.startswith("其中") and prev_clause:
+                    statement = prev_clause + "，" + clause
+                elif actor:
+                    statement = actor + clause
+                elif prev_clause and len(prev_clause) + len(clause) <= 60:
+                    statement = prev_clause + "，" + clause
+                else:
+                    statement = clause
+                for period in _compact_periods(clause, slots):
+                    obligations.append(Obligation(
+                        doc_number=article.doc_number, article_index=article.index, article_number=article.number,
+                        actor=own or actor, action=clause[len(own):] if own else clause, clause=statement,
+                        sentence=sentence, **{**slots, **period}))
+                prev_clause = clause
+        if not sentence.endswith(("；", ";")):
+            actors = []  # a subject carries over "；" but not over "。"
+    return obligations
+
+
+def extract(document: Document) -> list[Obligation]:
+    return [o for a in document.articles for o in extract_article(a)]

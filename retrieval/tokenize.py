@@ -1,0 +1,57 @@
+"""Tokenizing for matching: folded text → jieba words, with the domain dictionary and synonyms."""
+from __future__ import annotations
+
+import logging
+import re
+
+import jieba
+
+from .text import fold
+
+jieba.setLogLevel(logging.WARNING)
+
+_QUOTED_TERM = re.compile(r"[“\"「]([^”\"」]{2,8})[”\"」]")
+_KEEP = re.compile(r"[\w%]")
+
+
+def quoted_terms(text: str) -> set[str]:
+    """Terms a document puts in quotes (“严真细实快”, “四不两直”): words in their own right."""
+    return {fold(m.group(1)) for m in _QUOTED_TERM.finditer(text) if not re.search(r"[，,。、\s]", m.group(1))}
+
+
+class Tokenizer:
+    def __init__(self, words=(), synonyms: dict[str, list[str]] | None = None, stopwords=()):
+        # A private jieba instance: our dictionary must not leak into other users of jieba.
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for word, freq in words:
+            self.add_word(word, freq)
+        self.synonyms = {fold(k): [fold(v) for v in vs] for k, vs in (synonyms or {}).items()}
+        for k, vs in self.synonyms.items():
+            for w in [k, *vs]:
+                if len(w) > 1:
+                    self.add_word(w)
+        self.stopwords = {fold(w) for w in stopwords}
+
+    def add_word(self, word: str, freq: int | None = None) -> None:
+        self._jieba.add_word(fold(word), freq or 20000)
+
+    def words(self, text: str) -> list[str]:
+        """Words of a folded text, as cut for indexing (long words and their parts)."""
+        return [w for w in self._jieba.lcut_for_search(fold(text)) if _KEEP.search(w)]
+
+    def cut(self, text: str) -> list[str]:
+        """Words of a folded text, longest cut only (for phrase-level comparisons)."""
+        return [w for w in self._jieba.lcut(fold(text)) if _KEEP.search(w)]
+
+    def content_words(self, text: str) -> list[str]:
+        """Query words that carry topic: stopwords and question frames removed, order kept."""
+        return [w for w in self.words(text) if w not in self.stopwords]
+
+    def expand(self, words: list[str]) -> list[str]:
+        """Query expansion: each word plus the document words its synonyms name."""
+        out = list(words)
+        for w in words:
+            for s in self.synonyms.get(w, []):
+                out.extend(self.words(s))
+        return out
