@@ -192,9 +192,9 @@ class Engine:
                 w in self._ob_action[i] or any(s in self._ob_action[i] for s in self._synonym_words(w)))]
             if not action and topic == 0:
                 continue
-            actor = _actor_match(o.actor, compact_q)
+            actor = actor_match(o.actor, compact_q)
             if actor < 2 and role:
-                actor = _actor_match(o.actor, _PUNCT.sub("", fold(role))) / 2
+                actor = actor_match(o.actor, _PUNCT.sub("", fold(role))) / 2
             pos = self._pos[(o.doc_number, o.article_index)]
             total = topic + 0.8 * actor + 2.0 * scores[pos] / top_score + (0.5 if getattr(o, slots[0]) else 0)
             if total > best_score:
@@ -281,7 +281,7 @@ class Engine:
         else:
             line = "；".join(f"{c}：{p.first_line.rstrip('。')}" for c, p in picks)
         citations = [self.citation(p.article, p.quote, p.score) for _, p in picks]
-        answer = Answer(True, "comparison", "", citations, notes)
+        answer = Answer(True, "comparison", "", citations, notes, primary=len(citations))
         answer.answer = self._render(truncate(line, FIRST_LINE), citations, notes)
         return answer
 
@@ -328,7 +328,7 @@ class Engine:
         return "\n".join(lines)
 
 
-def _actor_match(actor: str, compact_question: str) -> float:
+def actor_match(actor: str, compact_question: str) -> float:
     """How well a question names this actor: shared character bigrams, less half the unshared ones."""
     a = _PUNCT.sub("", fold(actor))
     if len(a) < 2:

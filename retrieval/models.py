@@ -113,6 +113,7 @@ class Answer:
     answer: str  # plain text; first line is the direct answer (<= 100 characters)
     citations: list[Citation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "招远的文件未作规定，引用上级文件"
+    primary: int = 1  # how many leading citations back the direct answer (a comparison has one per city)
 
     @property
     def first_line(self) -> str:
