@@ -81,9 +81,9 @@ def cmd_ask(args) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(answer.answer)
-        if len(answer.citations) > 1 and answer.answered:
+        if len(answer.citations) > answer.primary and answer.answered:
             print("\n相关条款：")
-            for c in answer.citations[1:]:
+            for c in answer.citations[answer.primary:]:
                 print(f"  《{c.title}》（{c.doc_number}）{c.label}{c.heading}")
     return 0
 

@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .corpus import bundled_corpus_dir, load_documents, read_lexicon
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation
 from .obligations import extract
-from .text import fold, split_clauses, strip_invisible, truncate
+from .text import fold, split_clauses, split_sentences, strip_invisible, truncate
 from .tokenize import Tokenizer, quoted_terms
 
 MAX_QUESTION = 500
@@ -27,6 +29,17 @@ FIRST_LINE = 100
 MIN_COVERAGE = 0.5
 _GENERIC = re.compile(r"^(每|全年|年|月|季度|半年|周|天|日|\d+|次|个|至少|不少于|不超过)")
 _PUNCT = re.compile(r"[\s，,。；;：:、“”\"‘’()（）《》〔〕\[\]【】!！?？·.…-]")
+
+
+@dataclass
+class _Query:
+    """One question as the pickers see it."""
+
+    fq: str  # folded text
+    words: list[str]  # search-mode topic words (ranking)
+    topic: list[str]  # precise-mode topic words (coverage)
+    scores: object  # BM25 score of every article
+    role: str | None = None
 
 
 @dataclass
@@ -56,6 +69,9 @@ class Engine:
         self._ob_words = [set(self.tokenizer.words(o.clause)) for o in self.obligations]
         self._ob_action = [set(self.tokenizer.words(o.action)) for o in self.obligations]
         self.cities = sorted({d.city for d in documents if d.city}, key=len, reverse=True)
+        top_level = [1.01 if self.by_number[a.doc_number].meta.parent not in self.by_number else 1.0
+                     for a in self.index.articles]
+        self._top_level_bonus = np.array(top_level) if top_level else np.zeros(0)
 
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None) -> "Engine":
@@ -100,20 +116,25 @@ class Engine:
         asker = self.resolve_city(city)
         if city and not asker:
             notes.append(f"还没有收录“{truncate(city, 20)}”的文件，以下按全部文件回答。")
-        mentioned = [c for c in self.cities if fold(c) in fq]
+        mentioned = sorted((c for c in self.cities if fold(c) in fq), key=lambda c: fq.index(fold(c)))
         intent = detect(fq)
         words = self._query_words(fq)
-        if not words:
+        topic = self._query_words(fq, precise=True)
+        if not words or not topic:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
         scores = self.index.scores(self.tokenizer.expand(words))
+        if not asker and len(mentioned) != 1:
+            # No city: where a city's version repeats its parent's clause, cite the parent.
+            scores = scores * self._top_level_bonus
+        query = _Query(fq, words, topic, scores, role)
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
                                                and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
             cities = mentioned if len(mentioned) >= 2 else list(dict.fromkeys([mentioned[0], asker]))
-            return self._compare(q, fq, intent, words, scores, cities, role, notes, top)
+            return self._compare(intent, query, cities, notes, top)
         scope_city = mentioned[0] if len(mentioned) == 1 else asker
         scopes = self._scopes(scope_city)
         for n, (docs, kind) in enumerate(scopes):
-            pick = self._pick(intent, fq, words, scores, docs, role)
+            pick = self._pick(intent, query, docs)
             if pick:
                 if n > 0 and scope_city:
                     parent = self.by_number[pick.article.doc_number]
@@ -122,10 +143,11 @@ class Engine:
                 return self._answer(intent, pick, scores, scopes, notes, top)
         return self._abstain(intent, self._ranked(scores, scopes, top), notes, top)
 
-    def _query_words(self, fq: str) -> list[str]:
+    def _query_words(self, fq: str, precise: bool = False) -> list[str]:
+        """Topic words of a question, city names left out (they choose the scope, not the clause)."""
         for c in self.cities:
             fq = fq.replace(fold(c) + "市", " ").replace(fold(c), " ")
-        return self.tokenizer.content_words(fq)
+        return self.tokenizer.topic_words(fq) if precise else self.tokenizer.content_words(fq)
 
     def _scopes(self, city: str | None) -> list[tuple[set[str], str]]:
         if not city:
@@ -152,37 +174,46 @@ class Engine:
         w = self.index.idf(word)
         return w / 2 if len(word) == 1 else w
 
-    def _coverage(self, words: list[str], tokens: set[str]) -> float:
-        """idf-weighted share of the question's words found in tokens (a synonym counts as found)."""
+    def _coverage(self, words: list[str], tokens: set[str], text: str = "") -> float:
+        """idf-weighted share of the question's topic words found in tokens.
+
+        A word counts as found when it, one of its synonyms, or all of its parts ("走访调研" in
+        "调研走访") occur. An unknown word weighs most, so an off-topic word sinks the coverage.
+        """
         total = found = 0.0
         for w in dict.fromkeys(words):
             weight = self._weight(w)
             total += weight
-            if w in tokens or any(s in tokens for s in self._synonym_words(w)):
+            parts = [p for p in self.tokenizer.words(w) if len(p) > 1 and p != w]
+            if w in tokens or any(s in tokens for s in self._synonym_words(w)) or (
+                    parts and all(p in tokens for p in parts)) or (len(w) == 1 and w in text):
                 found += weight
         return found / total if total else 0.0
 
     def _synonym_words(self, word: str) -> list[str]:
         return [t for s in self.tokenizer.synonyms.get(word, []) for t in self.tokenizer.words(s)]
 
-    def _pick(self, intent: Intent, fq: str, words: list[str], scores, docs: set[str], role: str | None) -> _Pick | None:
+    def _pick(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
         if intent.name == "repeal":
             return self._pick_closing(docs, "废止")
         if intent.name == "effective":
             return self._pick_closing(docs, "施行")
+        if intent.name == "issued":
+            return self._pick_issued(docs)
         if intent.structured:
-            pick = self._pick_obligation(intent, fq, words, scores, docs, role)
+            pick = self._pick_obligation(intent, query, docs)
             if pick or intent.name in ("deadline", "ratio", "date", "frequency"):
                 return pick
             # a count question ("几个证") may be answered by the text itself
-        return self._pick_sentence(intent, words, scores, docs)
+        return self._pick_sentence(intent, query, docs)
 
-    def _pick_obligation(self, intent, fq, words, scores, docs, role) -> _Pick | None:
+    def _pick_obligation(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
+        words, scores, role = query.words, query.scores, query.role
         slots = ["count", "period"] if intent.name == "count" else [intent.slot]
         qset = set(words)
         best, best_score = None, 0.0
         top_score = max((scores[i] for i, a in enumerate(self.index.articles) if a.doc_number in docs), default=0) or 1
-        compact_q = _PUNCT.sub("", fq)
+        compact_q = _PUNCT.sub("", query.fq)
         for i, o in enumerate(self.obligations):
             if o.doc_number not in docs or not any(getattr(o, s) for s in slots):
                 continue
@@ -204,22 +235,33 @@ class Engine:
         i, o = best
         article = self.index.articles[self._pos[(o.doc_number, o.article_index)]]
         tokens = set(self.tokenizer.words(o.sentence + article.heading)) | self._ob_words[i]
-        coverage = self._coverage(words, tokens)
+        coverage = self._coverage(query.topic, tokens, fold(o.sentence + article.heading))
         if coverage < MIN_COVERAGE:
             return None
         line = o.clause if len(o.clause) + 1 <= FIRST_LINE else _window(o.clause, o.count or o.period or "", FIRST_LINE - 1)
         return _Pick(article, line + "。", o.sentence, best_score, coverage, o)
 
-    def _pick_sentence(self, intent: Intent, words, scores, docs) -> _Pick | None:
+    def _pick_sentence(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
+        words, scores = query.words, query.scores
         ranked = [(i, s) for i, s in enumerate(scores) if self.index.articles[i].doc_number in docs and s > 0]
         ranked.sort(key=lambda x: -x[1])
         for i, score in ranked[:3]:
             article = self.index.articles[i]
-            coverage = self._coverage(words, self.index.token_sets[i])
+            coverage = self._coverage(query.topic, self.index.token_sets[i], fold(article.heading + article.body))
             if coverage < MIN_COVERAGE:
                 continue
             sentence, clause = self._best_sentence(article, words)
-            line = sentence if len(sentence) <= FIRST_LINE else _window(sentence, clause, FIRST_LINE)
+            if intent.name == "definition" and article.heading and self._coverage(
+                    query.topic, set(self.tokenizer.words(article.heading)), fold(article.heading)) >= MIN_COVERAGE:
+                # the article is about the term: its opening sentences define it
+                opening = ""
+                for sent in article.sentences[1:]:
+                    if opening and len(opening) + len(sent) > FIRST_LINE:
+                        break
+                    opening += sent
+                sentence = opening or sentence
+                clause = split_clauses(sentence)[0] if split_clauses(sentence) else sentence
+            line = sentence if len(sentence) <= FIRST_LINE else _clause_window(sentence, clause, FIRST_LINE)
             if intent.name == "who":
                 from .obligations import find_actor
                 actor = find_actor(sentence) or find_actor(clause)
@@ -258,13 +300,25 @@ class Engine:
                 return _Pick(art, truncate(line, FIRST_LINE), line, 1.0, 1.0)
         return None
 
+    def _pick_issued(self, docs: set[str]) -> _Pick | None:
+        """成文/发布 dates come from the metadata; the citation is the document as a whole."""
+        for doc in sorted((self.by_number[n] for n in docs), key=lambda d: d.meta.parent is not None):
+            m = doc.meta
+            dates = [f"{label}{value}" for label, value in (("成文日期", m.written), ("发布日期", m.published)) if value]
+            if dates:
+                line = f"《{doc.title}》（{doc.doc_number}）{'，'.join(dates)}。"
+                whole = Article(doc.doc_number, -1, None, "", "", line, kind="document")
+                return _Pick(whole, truncate(line, FIRST_LINE), line, 1.0, 1.0)
+        return None
+
     # ---- comparison ----------------------------------------------------------------------------
 
-    def _compare(self, q, fq, intent, words, scores, cities, role, notes, top) -> Answer:
+    def _compare(self, intent: Intent, query: _Query, cities: list[str], notes, top) -> Answer:
+        scores, words = query.scores, query.words
         picks: list[tuple[str, _Pick]] = []
         for c in cities:
             docs = {d.doc_number for d in self.documents if d.city == c}
-            pick = self._pick(intent, fq, words, scores, docs, role) if docs else None
+            pick = self._pick(intent, query, docs) if docs else None
             if pick:
                 picks.append((c, pick))
             else:
@@ -273,9 +327,9 @@ class Engine:
             return self._abstain(intent, self._ranked(scores, self._scopes(None), top), notes, top)
         if len(picks) == 2 and not picks[0][1].obligation and not picks[1][1].obligation:
             a, b = picks[0][1], picks[1][1]
-            diff = _first_difference(a.article.body, b.article.body, set(words))
+            diff = _first_difference(a.article.body, b.article.body)
             if diff:
-                a.first_line, b.first_line = diff
+                (a.first_line, a.quote), (b.first_line, b.quote) = diff
         if len(picks) == 2 and picks[0][1].first_line == picks[1][1].first_line:
             line = f"{picks[0][0]}和{picks[1][0]}规定相同：{picks[0][1].first_line}"
         else:
@@ -323,7 +377,8 @@ class Engine:
         for c in citations:
             where = "，".join(x for x in (c.part, f"{c.label}{c.heading}".strip()) if x)
             lines.append(f"依据：《{c.title}》（{c.doc_number}）{where}")
-            lines.append(f"原文：“{c.quote}”")
+            if c.quote != first_line:  # metadata answers have no sentence of the text to quote
+                lines.append(f"原文：“{c.quote}”")
         lines.extend(notes)
         return "\n".join(lines)
 
@@ -340,6 +395,26 @@ def actor_match(actor: str, compact_question: str) -> float:
     return matched - 0.5 * (len(grams) - matched)
 
 
+def _clause_window(sentence: str, clause: str, limit: int) -> str:
+    """The clause, widened by its neighbours while it fits: a readable excerpt, not a cut mid-word."""
+    clauses = split_clauses(sentence)
+    if clause not in clauses:
+        return _window(sentence, clause, limit)
+    i = j = clauses.index(clause)
+    text = clause
+    while True:
+        grown = False
+        for a, b in ((i, j + 1), (i - 1, j)):
+            if 0 <= a and b < len(clauses):
+                candidate = "，".join(clauses[a:b + 1])
+                if len(candidate) + 2 <= limit:
+                    i, j, text, grown = a, b, candidate, True
+                    break
+        if not grown:
+            break
+    return ("…" if i > 0 else "") + truncate(text, limit - 2) + ("…" if j < len(clauses) - 1 else "。")
+
+
 def _window(text: str, focus: str, limit: int) -> str:
     """A slice of text at most limit long that keeps focus in view."""
     if len(text) <= limit:
@@ -351,11 +426,16 @@ def _window(text: str, focus: str, limit: int) -> str:
     return ("…" if start else "") + piece + "…"
 
 
-def _first_difference(a: str, b: str, words: set[str]) -> tuple[str, str] | None:
-    """The first pair of clauses that differ between two versions of an article, if any."""
-    ca, cb = split_clauses(a.replace("。", "，")), split_clauses(b.replace("。", "，"))
-    sm = difflib.SequenceMatcher(a=ca, b=cb, autojunk=False)
+def _first_difference(a: str, b: str):
+    """The first clauses that differ between two versions of an article, each with its sentence."""
+    def clauses(text):
+        return [(c, s) for s in split_sentences(text) for c in split_clauses(s)]
+
+    ca, cb = clauses(a), clauses(b)
+    sm = difflib.SequenceMatcher(a=[_PUNCT.sub("", fold(c)) for c, _ in ca],
+                                 b=[_PUNCT.sub("", fold(c)) for c, _ in cb], autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "replace":
-            return truncate("，".join(ca[i1:i2]), 45), truncate("，".join(cb[j1:j2]), 45)
+            return ((truncate("，".join(c for c, _ in ca[i1:i2]), 45), ca[i1][1]),
+                    (truncate("，".join(c for c, _ in cb[j1:j2]), 45), cb[j1][1]))
     return None

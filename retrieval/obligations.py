@@ -194,8 +194,8 @@ def extract_article(article: Article) -> list[Obligation]:
                     prev_period = (slots["period"], slots["period_text"])
                 if own:
                     statement = clause
-                elif clause.startswith("其中") and prev_clause:
-                    statement = prev_clause + "，" + clause
+                elif clause.startswith("其中"):
+                    statement = clause[2:]  # "其中…占比不低于50%": the share is the whole statement
                 elif actor:
                     statement = actor + clause
                 elif prev_clause and len(prev_clause) + len(clause) <= 60:

@@ -12,6 +12,8 @@ jieba.setLogLevel(logging.WARNING)
 
 _QUOTED_TERM = re.compile(r"[“\"「]([^”\"」]{2,8})[”\"」]")
 _KEEP = re.compile(r"[\w%]")
+# "哪四个", "哪几项", "哪两类": which-N frames whose numeral is no topic
+_WHICH_N = re.compile(r"哪[一二三四五六七八九十两几\d]*[个项类种条件名位些]?")
 
 
 def quoted_terms(text: str) -> set[str]:
@@ -32,6 +34,10 @@ class Tokenizer:
                 if len(w) > 1:
                     self.add_word(w)
         self.stopwords = {fold(w) for w in stopwords}
+        # Multi-character stopwords are question frames ("多长时间", "是什么"): cut them out of the
+        # text before segmenting, or jieba would leave their parts (时间, 长时间) behind as topic.
+        phrases = sorted((w for w in self.stopwords if len(w) > 1), key=len, reverse=True)
+        self._frames = re.compile("|".join(map(re.escape, phrases))) if phrases else None
 
     def add_word(self, word: str, freq: int | None = None) -> None:
         self._jieba.add_word(fold(word), freq or 20000)
@@ -44,9 +50,17 @@ class Tokenizer:
         """Words of a folded text, longest cut only (for phrase-level comparisons)."""
         return [w for w in self._jieba.lcut(fold(text)) if _KEEP.search(w)]
 
+    def strip_frames(self, text: str) -> str:
+        text = _WHICH_N.sub(" ", fold(text))
+        return self._frames.sub(" ", text) if self._frames else text
+
     def content_words(self, text: str) -> list[str]:
-        """Query words that carry topic: stopwords and question frames removed, order kept."""
-        return [w for w in self.words(text) if w not in self.stopwords]
+        """Query words that carry topic, search-mode (long words and their parts), for ranking."""
+        return [w for w in self.words(self.strip_frames(text)) if w not in self.stopwords]
+
+    def topic_words(self, text: str) -> list[str]:
+        """Query words that carry topic, precise mode (no sub-words), for judging coverage."""
+        return [w for w in self.cut(self.strip_frames(text)) if w not in self.stopwords]
 
     def expand(self, words: list[str]) -> list[str]:
         """Query expansion: each word plus the document words its synonyms name."""
