@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from .corpus import bundled_corpus_dir, load_documents, read_lexicon
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
@@ -69,9 +67,6 @@ class Engine:
         self._ob_words = [set(self.tokenizer.words(o.clause)) for o in self.obligations]
         self._ob_action = [set(self.tokenizer.words(o.action)) for o in self.obligations]
         self.cities = sorted({d.city for d in documents if d.city}, key=len, reverse=True)
-        top_level = [1.01 if self.by_number[a.doc_number].meta.parent not in self.by_number else 1.0
-                     for a in self.index.articles]
-        self._top_level_bonus = np.array(top_level) if top_level else np.zeros(0)
 
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None) -> "Engine":
@@ -123,9 +118,6 @@ class Engine:
         if not words or not topic:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
         scores = self.index.scores(self.tokenizer.expand(words))
-        if not asker and len(mentioned) != 1:
-            # No city: where a city's version repeats its parent's clause, cite the parent.
-            scores = scores * self._top_level_bonus
         query = _Query(fq, words, topic, scores, role)
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
                                                and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
@@ -136,6 +128,8 @@ class Engine:
         for n, (docs, kind) in enumerate(scopes):
             pick = self._pick(intent, query, docs)
             if pick:
+                if not scope_city:
+                    pick = self._parent_version(pick)
                 if n > 0 and scope_city:
                     parent = self.by_number[pick.article.doc_number]
                     notes.append(f"{scope_city}的文件对此没有规定，以上是{parent.city or ''}上级文件"
@@ -310,6 +304,30 @@ class Engine:
                 whole = Article(doc.doc_number, -1, None, "", "", line, kind="document")
                 return _Pick(whole, truncate(line, FIRST_LINE), line, 1.0, 1.0)
         return None
+
+    def _parent_version(self, pick: _Pick) -> _Pick:
+        """With no city to prefer, a clause a city repeats word for word from its parent cites the parent."""
+        doc = self.by_number[pick.article.doc_number]
+        parent = self.by_number.get(doc.meta.parent or "")
+        if parent is None or pick.article.number is None:
+            return pick
+        twin = parent.article(pick.article.number)
+        if twin is None:
+            return pick
+        if pick.obligation is not None:
+            same = _PUNCT.sub("", fold(pick.obligation.clause))
+            for o in self.obligations:
+                if o.doc_number == parent.doc_number and o.article_index == twin.index \
+                        and _PUNCT.sub("", fold(o.clause)) == same:
+                    return self._parent_version(_Pick(twin, pick.first_line, o.sentence, pick.score,
+                                                      pick.coverage, o))
+            return pick
+        same = _PUNCT.sub("", fold(pick.quote))
+        for sentence in twin.sentences:
+            if _PUNCT.sub("", fold(sentence)) == same:
+                return self._parent_version(_Pick(twin, pick.first_line, sentence, pick.score, pick.coverage,
+                                                  pick.obligation))
+        return pick
 
     # ---- comparison ----------------------------------------------------------------------------
 
