@@ -25,7 +25,6 @@ FIRST_LINE = 100
 # Share of a question's topic (idf mass of its content words) the chosen clause must cover.
 # Calibrated on answerable and unanswerable questions (tests/test_abstention.py).
 MIN_COVERAGE = 0.5
-_GENERIC = re.compile(r"^(每|全年|年|月|季度|半年|周|天|日|\d+|次|个|至少|不少于|不超过)")
 _PUNCT = re.compile(r"[\s，,。；;：:、“”\"‘’()（）《》〔〕\[\]【】!！?？·.…-]")
 
 
@@ -65,7 +64,9 @@ class Engine:
         self._pos = {(a.doc_number, a.index): i for i, a in enumerate(self.index.articles)}
         self.obligations: list[Obligation] = [o for d in documents for o in extract(d)]
         self._ob_words = [set(self.tokenizer.words(o.clause)) for o in self.obligations]
-        self._ob_action = [set(self.tokenizer.words(o.action)) for o in self.obligations]
+        self._ob_by_doc: dict[str, list[int]] = {}
+        for i, o in enumerate(self.obligations):
+            self._ob_by_doc.setdefault(o.doc_number, []).append(i)
         self.cities = sorted({d.city for d in documents if d.city}, key=len, reverse=True)
 
     @classmethod
@@ -178,11 +179,21 @@ class Engine:
         for w in dict.fromkeys(words):
             weight = self._weight(w)
             total += weight
-            parts = [p for p in self.tokenizer.words(w) if len(p) > 1 and p != w]
-            if w in tokens or any(s in tokens for s in self._synonym_words(w)) or (
-                    parts and all(p in tokens for p in parts)) or (len(w) == 1 and w in text):
+            if w in tokens or any(s in tokens for s in self._synonym_words(w)) or self._parts_found(w, tokens) \
+                    or (len(w) == 1 and w in text):
                 found += weight
         return found / total if total else 0.0
+
+    def _parts_found(self, word: str, tokens: set[str]) -> bool:
+        """True when found sub-words of a long word cover every one of its characters."""
+        if len(word) < 3:
+            return False
+        covered = [False] * len(word)
+        for part in self.tokenizer.words(word):
+            if len(part) > 1 and part != word and part in tokens:
+                at = word.find(part)
+                covered[at:at + len(part)] = [True] * len(part)
+        return all(covered)
 
     def _synonym_words(self, word: str) -> list[str]:
         return [t for s in self.tokenizer.synonyms.get(word, []) for t in self.tokenizer.words(s)]
@@ -196,44 +207,51 @@ class Engine:
             return self._pick_issued(docs)
         if intent.structured:
             pick = self._pick_obligation(intent, query, docs)
-            if pick or intent.name in ("deadline", "ratio", "date", "frequency"):
+            if pick or intent.name != "quantity":
                 return pick
-            # a count question ("几个证") may be answered by the text itself
+            # "热线号码是多少": a number the text states without a unit may still answer it
         return self._pick_sentence(intent, query, docs)
 
     def _pick_obligation(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
-        words, scores, role = query.words, query.scores, query.role
+        """The obligation stating the asked slot whose words, actor and article best match the question."""
         slots = ["count", "period"] if intent.name == "count" else [intent.slot]
-        qset = set(words)
-        best, best_score = None, 0.0
-        top_score = max((scores[i] for i, a in enumerate(self.index.articles) if a.doc_number in docs), default=0) or 1
+        qset = set(query.words)
         compact_q = _PUNCT.sub("", query.fq)
-        for i, o in enumerate(self.obligations):
-            if o.doc_number not in docs or not any(getattr(o, s) for s in slots):
+        top_score = max((query.scores[i] for i, a in enumerate(self.index.articles) if a.doc_number in docs),
+                        default=0) or 1
+        candidates = []  # (index, topic weight, actor match in the question)
+        for i in self._ob_in_docs(docs):
+            o = self.obligations[i]
+            if not any(getattr(o, s) for s in slots):
                 continue
-            topic = sum(self._weight(w) for w in qset
-                        if w in self._ob_words[i] or any(s in self._ob_words[i] for s in self._synonym_words(w)))
-            action = [w for w in qset if not _GENERIC.match(w) and (
-                w in self._ob_action[i] or any(s in self._ob_action[i] for s in self._synonym_words(w)))]
-            if not action and topic == 0:
+            found = [w for w in qset if w in self._ob_words[i] or any(s in self._ob_words[i] for s in self._synonym_words(w))]
+            if not found:
                 continue
-            actor = actor_match(o.actor, compact_q)
-            if actor < 2 and role:
-                actor = actor_match(o.actor, _PUNCT.sub("", fold(role))) / 2
-            pos = self._pos[(o.doc_number, o.article_index)]
-            total = topic + 0.8 * actor + 2.0 * scores[pos] / top_score + (0.5 if getattr(o, slots[0]) else 0)
+            candidates.append((i, sum(self._weight(w) for w in found), actor_match(o.actor, compact_q)))
+        # The asker's role stands in for the actor only when the question names none itself.
+        role = _PUNCT.sub("", fold(query.role)) if query.role else ""
+        use_role = role and not any(a >= 2 for _, _, a in candidates)
+        best, best_score = None, 0.0
+        for i, topic, actor in candidates:
+            o = self.obligations[i]
+            actor = 1.5 * actor_match(o.actor, role) if use_role else 0.8 * actor
+            prior = 2.0 * query.scores[self._pos[(o.doc_number, o.article_index)]] / top_score
+            total = topic + actor + prior + (0.5 if getattr(o, slots[0]) else 0)
             if total > best_score:
-                best, best_score = (i, o), total
+                best, best_score = i, total
         if best is None:
             return None
-        i, o = best
+        o = self.obligations[best]
         article = self.index.articles[self._pos[(o.doc_number, o.article_index)]]
-        tokens = set(self.tokenizer.words(o.sentence + article.heading)) | self._ob_words[i]
+        tokens = set(self.tokenizer.words(o.sentence + article.heading)) | self._ob_words[best]
         coverage = self._coverage(query.topic, tokens, fold(o.sentence + article.heading))
         if coverage < MIN_COVERAGE:
             return None
-        line = o.clause if len(o.clause) + 1 <= FIRST_LINE else _window(o.clause, o.count or o.period or "", FIRST_LINE - 1)
+        line = o.clause if len(o.clause) < FIRST_LINE else _window(o.clause, o.count or o.period or "", FIRST_LINE - 1)
         return _Pick(article, line + "。", o.sentence, best_score, coverage, o)
+
+    def _ob_in_docs(self, docs: set[str]) -> list[int]:
+        return [i for n in docs for i in self._ob_by_doc.get(n, ())]
 
     def _pick_sentence(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
         words, scores = query.words, query.scores

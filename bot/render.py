@@ -1,0 +1,408 @@
+"""Everything the bot says, as Telegram HTML, produced from plain values (no Telegram objects).
+
+Text from documents and from users is always escaped here (html.escape); nothing else in the bot
+builds markup. Long replies are split into messages of at most 4,096 visible characters (and at
+most 100 entities) at paragraph, sentence or clause boundaries, never inside a tag.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from retrieval.models import Answer, Article, Citation, Document
+
+MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the text after entity parsing
+MAX_ENTITIES = 100  # Telegram's limit of formatting entities per message
+MAX_CALLBACK = 64  # bytes of callback data
+BUTTON_TEXT = 40  # characters we allow on a button
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---- plain reply objects the handlers turn into Telegram calls --------------------------------
+
+
+@dataclass
+class Button:
+    text: str
+    data: str | None = None  # callback data (<= 64 bytes)
+    url: str | None = None
+
+    def __post_init__(self):
+        self.text = clip(self.text, BUTTON_TEXT)
+        if self.data is not None and len(self.data.encode()) > MAX_CALLBACK:
+            raise ValueError(f"callback data too long: {self.data!r}")
+
+
+@dataclass
+class Reply:
+    texts: list[str]  # HTML messages, each within Telegram's limits
+    buttons: list[list[Button]] = field(default_factory=list)  # under the last message
+    document: tuple[str, bytes] | None = None  # (file name, content) sent after the texts
+    document_caption: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+
+def reply(*blocks, buttons=None, limit: int = MAX_MESSAGE) -> Reply:
+    return Reply(paginate(list(blocks), limit), buttons or [])
+
+
+# ---- splitting ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One paragraph: plain text shown with an optional wrapper tag, or ready-made short HTML."""
+
+    text: str = ""
+    tag: str | None = None  # b, i, blockquote, code, pre; "a" needs href
+    href: str | None = None
+    raw: str | None = None  # pre-built HTML (short lines only); never split
+
+    def html(self, text: str | None = None) -> str:
+        if self.raw is not None:
+            return self.raw
+        body = esc(self.text if text is None else text)
+        if not self.tag:
+            return body
+        if self.tag == "a":
+            return f'<a href="{esc(self.href or "")}">{body}</a>'
+        return f"<{self.tag}>{body}</{self.tag}>"
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_length(html_text: str) -> int:
+    """Length Telegram counts: the text after entity parsing, in UTF-16 code units."""
+    text = html.unescape(_TAG.sub("", html_text))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def entity_count(html_text: str) -> int:
+    return len(re.findall(r"<(?!/)[^>]*>", html_text))
+
+
+def _fits(piece: str, limit: int) -> bool:
+    return visible_length(piece) <= limit and entity_count(piece) <= MAX_ENTITIES
+
+
+_BOUNDARIES = [
+    re.compile(r"(?<=\n)"),  # paragraphs
+    re.compile(r"(?<=[。！？!?；;])"),  # sentences and provisions
+    re.compile(r"(?<=[，,、：:])"),  # clauses
+    re.compile(r"(?<=\s)"),  # words (Latin text)
+]
+
+
+def _split_text(block: Block, limit: int) -> list[str]:
+    """A block too long for one message → several HTML pieces, cut at the strongest boundary."""
+    if block.raw is not None or _fits(block.html(), limit):
+        return [block.html()]
+    text = block.text
+    for boundary in _BOUNDARIES:
+        units = [u for u in boundary.split(text) if u]
+        if len(units) > 1:
+            break
+    else:  # one unbroken run: cut by length
+        step = max(1, limit - 16)
+        units = [text[i:i + step] for i in range(0, len(text), step)]
+    pieces, cur = [], ""
+    for unit in units:
+        if cur and not _fits(block.html(cur + unit), limit):
+            pieces.append(cur)
+            cur = ""
+        cur += unit
+    if cur:
+        pieces.append(cur)
+    out = []
+    for p in pieces:
+        sub = Block(p.strip("\n") or p, block.tag, block.href)
+        out.extend(_split_text(sub, limit) if not _fits(sub.html(), limit) else [sub.html()])
+    return out
+
+
+def paginate(blocks: list[Block | str | None], limit: int = MAX_MESSAGE) -> list[str]:
+    """Blocks (paragraphs) → messages of at most `limit` visible characters, joined by newlines."""
+    pieces: list[str] = []
+    for b in blocks:
+        if b is None:
+            continue
+        if isinstance(b, str):
+            b = Block(b)
+        pieces.extend(_split_text(b, limit))
+    messages, cur = [], None
+    for p in pieces:
+        cand = p if cur is None else cur + "\n" + p
+        if cur is not None and not _fits(cand, limit):
+            messages.append(cur)
+            cur = p
+        else:
+            cur = cand
+    if cur is not None and cur.strip():
+        messages.append(cur)
+    return messages or ["（空）"]
+
+
+# ---- references ------------------------------------------------------------------------------
+
+
+def where(c: Citation | Article, doc: Document | None = None) -> str:
+    """'三、…，13.积极回应办理群众诉求' — part and label/heading as the document writes them."""
+    label = f"{c.label}{c.heading}".strip() or ("施行与废止" if getattr(c, "kind", "") == "closing" else "")
+    return "，".join(x for x in (c.part, label) if x)
+
+
+def article_name(a: Article | Citation) -> str:
+    name = f"{a.label}{a.heading}".strip()
+    if name:
+        return name
+    number = a.number if isinstance(a, Article) else a.article
+    if getattr(a, "kind", "") == "closing" or number is None:
+        return "附则"
+    return f"第{number}条"
+
+
+def citation_blocks(c: Citation, quote: bool = True) -> list[Block]:
+    out = [Block(raw=f"📌 依据：《{esc(c.title)}》（{esc(c.doc_number)}）{esc(where(c))}")]
+    if quote and c.quote:
+        out.append(Block(f"“{c.quote}”", "blockquote"))
+    return out
+
+
+# ---- answers ---------------------------------------------------------------------------------
+
+
+def answer_blocks(answer: Answer, hint: bool = True) -> list[Block]:
+    """Direct answer first, then the citation(s) backing it with the quoted sentence, then notes."""
+    blocks: list[Block] = [Block(answer.first_line, "b")]
+    if answer.answered:
+        for c in answer.citations[: max(1, answer.primary)]:
+            blocks.extend(citation_blocks(c))
+    for note in answer.notes:
+        blocks.append(Block(f"ℹ️ {note}", "i"))
+    if not answer.answered and hint:
+        blocks.append(Block("可以换个说法再问，例如“市政府领导多久接听一次热线？”；"
+                            "/docs 查看收录的文件，/help 查看用法。"))
+        if answer.citations:
+            blocks.append(Block("下面几条可能相关："))
+    return blocks
+
+
+def render_answer(answer: Answer, limit: int = MAX_MESSAGE) -> list[str]:
+    return paginate(answer_blocks(answer), limit)
+
+
+def article_blocks(doc: Document, a: Article) -> list[Block]:
+    blocks = [Block(raw=f"<b>《{esc(doc.title)}》</b>（{esc(doc.doc_number)}）")]
+    if a.part:
+        blocks.append(Block(a.part, "i"))
+    blocks.append(Block(article_name(a), "b"))
+    body = a.body
+    if a.heading and body.startswith(a.heading):
+        body = body[len(a.heading):].lstrip("。．. ")
+    blocks.append(Block(body))
+    return blocks
+
+
+def render_article(doc: Document, a: Article, limit: int = MAX_MESSAGE) -> list[str]:
+    return paginate(article_blocks(doc, a), limit)
+
+
+def citation_text(c: Citation) -> str:
+    return f"《{c.title}》{c.label}{c.heading}"
+
+
+# ---- fixed texts -----------------------------------------------------------------------------
+
+EXAMPLES = ["市政府领导多久接听一次热线？", "离烟外出要提前几天请假？", "招远和烟台关于请假的规定有什么不同？"]
+
+
+def welcome(name: str, documents: list[Document], city: str | None) -> list[str]:
+    docs = "\n".join(f"• 《{esc(d.title)}》（{esc(d.doc_number)}）" for d in documents[:8])
+    more = f"\n…共{len(documents)}份文件，/docs 查看全部。" if len(documents) > 8 else ""
+    city_line = (f"你的城市：<b>{esc(city)}</b>（/city 修改）" if city else
+                 "先告诉我你在哪个城市工作（/city 城市名，或点下面的按钮），我会优先引用本地文件。")
+    examples = "\n".join(f"• {esc(q)}" for q in EXAMPLES)
+    return paginate([
+        Block(raw=f"你好，{esc(name)}！我是 <b>PolicyBot</b>，回答政策文件里的问题，并给出规定它的条款原文。"),
+        Block(raw=f"已收录：\n{docs}{more}"),
+        Block(raw=city_line),
+        Block(raw=f"直接发问题即可，例如：\n{examples}"),
+        Block(raw="/help 查看全部命令。"),
+    ])
+
+
+HELP = [
+    ("help", "查看用法"),
+    ("city", "设置城市：/city 招远"),
+    ("role", "设置身份：/role 热点部门主要负责人"),
+    ("article", "查看条款原文：/article 招远 13"),
+    ("outline", "文件目录：/outline 招远"),
+    ("docs", "收录的文件"),
+    ("duties", "某个身份的全部职责：/duties 市政府领导班子成员"),
+    ("compare", "比较各地同一条：/compare 13"),
+    ("quiz", "政策小测验（群里发起一轮集体测验）"),
+]
+ADMIN_HELP = [("reload", "重新加载文件（管理员）"), ("stats", "使用统计（管理员）")]
+
+
+def help_text(admin: bool = False) -> list[str]:
+    lines = [Block(raw="<b>怎么用</b>"),
+             Block("直接发问题，我会先给出结论，再给出依据的文件、条款和原文。答案下面的按钮可以查看整条原文、"
+                   "评价答案（👍/👎），或看看其他相关条款。"),
+             Block("在群里：用命令、回复我的消息，或 @我 提问。任何聊天里输入 @机器人名 加问题，可以直接引用答案。")]
+    lines.append(Block(raw="<b>命令</b>"))
+    for cmd, desc in HELP + (ADMIN_HELP if admin else []):
+        lines.append(Block(raw=f"/{cmd} — {esc(desc)}"))
+    return paginate(lines)
+
+
+def docs_text(documents: list[Document]) -> list[str]:
+    blocks = [Block(raw=f"<b>收录的文件（{len(documents)}份）</b>")]
+    for d in documents:
+        m = d.meta
+        facts = "，".join(x for x in (m.city, m.issuer, m.published and f"发布于{m.published}",
+                                      m.validity, f"{len(d.articles)}条") if x)
+        blocks.append(Block(raw=f"• <b>《{esc(d.title)}》</b>\n  {esc(d.doc_number)}；{esc(facts)}"))
+    blocks.append(Block("目录：/outline 文号或城市；条款原文：/article 文号或城市 条号"))
+    return paginate(blocks)
+
+
+def cities_text(cities: list[str], unknown: str | None = None, current: str | None = None) -> list[str]:
+    blocks = []
+    if unknown is not None:
+        blocks.append(Block(f"还没有收录“{clip(unknown, 20)}”的文件。"))
+    elif current:
+        blocks.append(Block(raw=f"你现在的城市：<b>{esc(current)}</b>"))
+    else:
+        blocks.append(Block("你还没有设置城市，我会在全部文件里回答。"))
+    if cities:
+        blocks.append(Block("已收录的城市：" + "、".join(cities)))
+        blocks.append(Block(f"发送 /city {cities[0]} 设置城市；/city 全部 清除设置。"))
+    else:
+        blocks.append(Block("收录的文件都不属于某个城市。"))
+    return paginate(blocks)
+
+
+def outline_text(doc: Document, parts: list[tuple[str, list[Article]]], link) -> list[str]:
+    """link(article) → deep-link URL (or None: show the /article command instead)."""
+    blocks = [Block(raw=f"<b>《{esc(doc.title)}》</b>（{esc(doc.doc_number)}）目录")]
+    for part, articles in parts:
+        if part:
+            blocks.append(Block(part, "b"))
+        for a in articles:
+            name = article_name(a)
+            url = link(a)
+            if url:
+                blocks.append(Block(raw=f'• <a href="{esc(url)}">{esc(clip(name, 60))}</a>'))
+            else:
+                blocks.append(Block(f"• {clip(name, 60)}"))
+    blocks.append(Block("点条款名查看原文。"))
+    return paginate(blocks)
+
+
+def duties_text(role: str, city: str | None, groups: list[tuple[str, list]]) -> list[str]:
+    head = f"<b>{esc(role)}</b>的职责" + (f"（{esc(city)}）" if city else "")
+    blocks = [Block(raw=head)]
+    n = 0
+    for period, duties in groups:
+        blocks.append(Block(period or "其他", "b"))
+        for d in duties:
+            n += 1
+            c = d.citation
+            blocks.append(Block(raw=f"• {esc(d.text)}\n  <i>{esc(citation_text(c))}</i>"))
+    blocks.append(Block(f"共{n}项。附件是日历文件（.ics），可以导入手机或电脑日历。" if n else ""))
+    return paginate([b for b in blocks if b.raw or b.text])
+
+
+def comparison_text(number: int, cities: list[str], rows: list[tuple[str, str, bool]]) -> list[str]:
+    a, b = (cities + ["", ""])[:2]
+    diff = sum(1 for r in rows if r[2])
+    blocks = [Block(raw=f"<b>第{number}条：{esc(a)}与{esc(b)}对比</b>"),
+              Block(f"共{len(rows)}处，{diff}处不同（🔸标出）。" if rows else "两地这一条没有可比的内容。")]
+    for left, right, differs in rows:
+        if differs:
+            blocks.append(Block(raw=f"🔸 <b>{esc(a)}</b>：{esc(left or '（无）')}\n"
+                                    f"    <b>{esc(b)}</b>：{esc(right or '（无）')}"))
+        else:
+            blocks.append(Block(f"＝ {left}"))
+    return paginate(blocks)
+
+
+def quiz_question_text(prompt: str, options: list[str], header: str = "") -> list[str]:
+    letters = "ABCD"
+    blocks = []
+    if header:
+        blocks.append(Block(header, "b"))
+    blocks.append(Block(prompt, "b"))
+    for i, o in enumerate(options):
+        blocks.append(Block(f"{letters[i]}. {o}"))
+    return paginate(blocks)
+
+
+def quiz_result_text(prompt: str, options: list[str], answer_index: int, chosen: int | None,
+                     citation: Citation, explanation: str, score: tuple[int, int] | None = None,
+                     header: str = "", tally: str = "") -> list[str]:
+    letters = "ABCD"
+    blocks = []
+    if header:
+        blocks.append(Block(header, "b"))
+    blocks.append(Block(prompt, "b"))
+    for i, o in enumerate(options):
+        mark = "✅" if i == answer_index else ("❌" if i == chosen else "▫️")
+        blocks.append(Block(f"{mark} {letters[i]}. {o}"))
+    if chosen is not None:
+        blocks.append(Block("回答正确！" if chosen == answer_index else
+                            f"正确答案是 {letters[answer_index]}。", "b"))
+    if tally:
+        blocks.append(Block(tally, "i"))
+    if explanation:
+        blocks.append(Block(explanation))
+    blocks.extend(citation_blocks(citation))
+    if score is not None:
+        right, total = score
+        blocks.append(Block(f"你的成绩：{right}/{total}"))
+    return paginate(blocks)
+
+
+def leaderboard_text(rows: list[tuple[str, int, int]], questions: int) -> list[str]:
+    """rows: (name, correct, answered), best first."""
+    blocks = [Block(f"🏁 测验结束（{questions}题）", "b")]
+    if not rows:
+        blocks.append(Block("这一轮没有人作答。"))
+    medals = ["🥇", "🥈", "🥉"]
+    for i, (name, right, answered) in enumerate(rows):
+        mark = medals[i] if i < 3 else f"{i + 1}."
+        blocks.append(Block(f"{mark} {name}：答对{right}题（共答{answered}题）"))
+    return paginate(blocks)
+
+
+def stats_text(s: dict) -> list[str]:
+    blocks = [Block("使用统计", "b"),
+              Block(f"问题：{s['questions']}个（{s['users']}位用户），已回答{s['answered']}个，"
+                    f"未回答{s['unanswered']}个。"),
+              Block(f"反馈：👍 {s['thumbs_up']}，👎 {s['thumbs_down']}。"),
+              Block(f"测验：作答{s['quiz_answers']}次，答对{s['quiz_correct']}次。")]
+    if s.get("top_unanswered"):
+        blocks.append(Block("问得最多的未回答问题", "b"))
+        for text, n in s["top_unanswered"]:
+            blocks.append(Block(f"{n}× {clip(text, 80)}"))
+    if s.get("recent_down"):
+        blocks.append(Block("最近的 👎", "b"))
+        for text, where_ in s["recent_down"]:
+            blocks.append(Block(f"• {clip(text, 60)}" + (f" → {clip(where_, 40)}" if where_ else "")))
+    if s.get("engine"):
+        blocks.append(Block(s["engine"], "i"))
+    return paginate(blocks)
