@@ -101,6 +101,8 @@ def role_matches(role: str, actor: str) -> bool:
             return True
         if a.endswith(r) and not a[: -len(r)].endswith("非"):
             return True
+        if len(r) >= 4 and a.startswith(r) and a[len(r):] in ("班子成员", "班子", "同志"):
+            return True  # "市政府领导" for "市政府领导班子成员"
         if (len(r) >= 4 and a[-2:] == r[-2:] and _subsequence(r, a) and "非" not in a.replace(r, "", 1)
                 and actor_match(part, r) >= 2 and actor_match(role, a) >= 0.6 * (len(r) - 1)):
             return True
@@ -691,11 +693,16 @@ def diff_spans(a: str, b: str) -> list[tuple[str, str]]:
 
 def mark(a: str, b: str, open_: str = "【", close: str = "】") -> tuple[str, str]:
     """Both clauses with their differing spans bracketed."""
-    ma, mb = [], []
+    merged: list[list] = []
     for x, y, d in _segments(a, b):
-        ma.append(f"{open_}{x}{close}" if d and x else x)
-        mb.append(f"{open_}{y}{close}" if d and y else y)
-    return "".join(ma), "".join(mb)
+        if merged and d and merged[-1][2]:
+            merged[-1][0] += x
+            merged[-1][1] += y
+        else:
+            merged.append([x, y, d])
+    ma = "".join(f"{open_}{x}{close}" if d and x else x for x, _, d in merged)
+    mb = "".join(f"{open_}{y}{close}" if d and y else y for _, y, d in merged)
+    return ma, mb
 
 
 @dataclass
