@@ -409,13 +409,12 @@ class Engine:
                 f"几个工作日内办结、由谁负责、某个说法是什么意思。")
 
     def _render(self, first_line: str, citations: list[Citation], notes: list[str]) -> str:
-        lines = [first_line]
+        lines = [first_line, *notes]  # which document governs is said before the citation
         for c in citations:
             where = "，".join(x for x in (c.part, f"{c.label}{c.heading}".strip()) if x)
             lines.append(f"依据：《{c.title}》（{c.doc_number}）{where}")
             if c.quote != first_line:  # metadata answers have no sentence of the text to quote
                 lines.append(f"原文：“{c.quote}”")
-        lines.extend(notes)
         return "\n".join(lines)
 
 
