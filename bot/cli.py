@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", required=True, help="config file (see config.example.yaml)")
     serve.set_defaults(func=cmd_serve)
 
+    __import__("bot.cli_training", fromlist=["add_commands"]).add_commands(sub)  # quiz, duties, compare, outline
     _add_maintainer_commands(sub)
     return p
 

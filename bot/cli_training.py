@@ -137,9 +137,10 @@ def cmd_duties(args) -> int:
 
 def cmd_compare(args) -> int:
     engine = _engine(args)
-    cities = [c for c in re.split(r"[,，、\s]+", args.cities or "") if c] or engine.cities[:2]
-    if len(engine.cities) > 2 and not args.cities:
-        return _fail("compare", f"请用 --cities 指定两个城市（已收录：{'、'.join(engine.cities)}）。", 2)
+    known = list(dict.fromkeys(d.city for d in engine.documents if d.city))
+    cities = [c for c in re.split(r"[,，、\s]+", args.cities or "") if c] or known[:2]
+    if len(known) > 2 and not args.cities:
+        return _fail("compare", f"请用 --cities 指定两个城市（已收录：{'、'.join(known)}）。", 2)
     try:
         comparison = compare_article(engine, args.number, cities)
     except TrainingError as exc:

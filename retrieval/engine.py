@@ -7,7 +7,6 @@ coverage of its content words); otherwise the engine says nothing governs it.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +15,16 @@ from .corpus import bundled_corpus_dir, load_documents, read_lexicon
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation
-from .obligations import extract
-from .text import fold, split_clauses, split_sentences, strip_invisible, truncate
+from .obligations import actor_match, extract
+from .text import PUNCT, fold, split_clauses, strip_invisible, truncate
 from .tokenize import Tokenizer, quoted_terms
+from .training import first_difference
 
 MAX_QUESTION = 500
 FIRST_LINE = 100
 # Share of a question's topic (idf mass of its content words) the chosen clause must cover.
 # Calibrated on answerable and unanswerable questions (tests/test_abstention.py).
 MIN_COVERAGE = 0.5
-_PUNCT = re.compile(r"[\s，,。；;：:、“”\"‘’()（）《》〔〕\[\]【】!！?？·.…-]")
 
 
 @dataclass
@@ -85,9 +84,10 @@ class Engine:
 
     def document(self, key: str) -> Document | None:
         """A document by 文号 (any spacing or bracket form), city, slug or title."""
-        k = _PUNCT.sub("", fold(key))
+        k = PUNCT.sub("", fold(key))
         for d in self.documents:
-            if k in (_PUNCT.sub("", fold(d.doc_number)), fold(d.city), fold(d.meta.slug), _PUNCT.sub("", fold(d.title))):
+            if k in (PUNCT.sub("", fold(d.doc_number)), fold(d.city), PUNCT.sub("", fold(d.meta.slug)),
+                     PUNCT.sub("", fold(d.title))):
                 return d
         return None
 
@@ -216,7 +216,7 @@ class Engine:
         """The obligation stating the asked slot whose words, actor and article best match the question."""
         slots = ["count", "period"] if intent.name == "count" else [intent.slot]
         qset = set(query.words)
-        compact_q = _PUNCT.sub("", query.fq)
+        compact_q = PUNCT.sub("", query.fq)
         top_score = max((query.scores[i] for i, a in enumerate(self.index.articles) if a.doc_number in docs),
                         default=0) or 1
         candidates = []  # (index, topic weight, actor match in the question)
@@ -229,7 +229,7 @@ class Engine:
                 continue
             candidates.append((i, sum(self._weight(w) for w in found), actor_match(o.actor, compact_q)))
         # The asker's role stands in for the actor only when the question names none itself.
-        role = _PUNCT.sub("", fold(query.role)) if query.role else ""
+        role = PUNCT.sub("", fold(query.role)) if query.role else ""
         use_role = role and not any(a >= 2 for _, _, a in candidates)
         best, best_score = None, 0.0
         for i, topic, actor in candidates:
@@ -333,16 +333,16 @@ class Engine:
         if twin is None:
             return pick
         if pick.obligation is not None:
-            same = _PUNCT.sub("", fold(pick.obligation.clause))
+            same = PUNCT.sub("", fold(pick.obligation.clause))
             for o in self.obligations:
                 if o.doc_number == parent.doc_number and o.article_index == twin.index \
-                        and _PUNCT.sub("", fold(o.clause)) == same:
+                        and PUNCT.sub("", fold(o.clause)) == same:
                     return self._parent_version(_Pick(twin, pick.first_line, o.sentence, pick.score,
                                                       pick.coverage, o))
             return pick
-        same = _PUNCT.sub("", fold(pick.quote))
+        same = PUNCT.sub("", fold(pick.quote))
         for sentence in twin.sentences:
-            if _PUNCT.sub("", fold(sentence)) == same:
+            if PUNCT.sub("", fold(sentence)) == same:
                 return self._parent_version(_Pick(twin, pick.first_line, sentence, pick.score, pick.coverage,
                                                   pick.obligation))
         return pick
@@ -363,9 +363,10 @@ class Engine:
             return self._abstain(intent, self._ranked(scores, self._scopes(None), top), notes, top)
         if len(picks) == 2 and not picks[0][1].obligation and not picks[1][1].obligation:
             a, b = picks[0][1], picks[1][1]
-            diff = _first_difference(a.article.body, b.article.body)
+            diff = first_difference(a.article, b.article)  # the alignment `policybot compare` shows
             if diff:
-                (a.first_line, a.quote), (b.first_line, b.quote) = diff
+                (ca, sa), (cb, sb) = diff
+                (a.first_line, a.quote), (b.first_line, b.quote) = (truncate(ca, 45), sa), (truncate(cb, 45), sb)
         if len(picks) == 2 and picks[0][1].first_line == picks[1][1].first_line:
             line = f"{picks[0][0]}和{picks[1][0]}规定相同：{picks[0][1].first_line}"
         else:
@@ -418,18 +419,6 @@ class Engine:
         return "\n".join(lines)
 
 
-def actor_match(actor: str, compact_question: str) -> float:
-    """How well a question names this actor: shared character bigrams, less half the unshared ones."""
-    a = _PUNCT.sub("", fold(actor))
-    if len(a) < 2:
-        return 0.0
-    grams = [a[i:i + 2] for i in range(len(a) - 1)]
-    matched = sum(g in compact_question for g in grams)
-    if matched < 2:
-        return 0.0
-    return matched - 0.5 * (len(grams) - matched)
-
-
 def _clause_window(sentence: str, clause: str, limit: int) -> str:
     """The clause, widened by its neighbours while it fits: a readable excerpt, not a cut mid-word."""
     clauses = split_clauses(sentence)
@@ -459,18 +448,3 @@ def _window(text: str, focus: str, limit: int) -> str:
     start = max(0, min(at - (limit - len(focus)) // 3, len(text) - limit + 1))
     piece = text[start:start + limit - 2]
     return ("…" if start else "") + piece + "…"
-
-
-def _first_difference(a: str, b: str):
-    """The first clauses that differ between two versions of an article, each with its sentence."""
-    def clauses(text):
-        return [(c, s) for s in split_sentences(text) for c in split_clauses(s)]
-
-    ca, cb = clauses(a), clauses(b)
-    sm = difflib.SequenceMatcher(a=[_PUNCT.sub("", fold(c)) for c, _ in ca],
-                                 b=[_PUNCT.sub("", fold(c)) for c, _ in cb], autojunk=False)
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag == "replace":
-            return ((truncate("，".join(c for c, _ in ca[i1:i2]), 45), ca[i1][1]),
-                    (truncate("，".join(c for c, _ in cb[j1:j2]), 45), cb[j1][1]))
-    return None

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from .models import Article, Document, Obligation
-from .text import cn_to_int, split_clauses, split_sentences
+from .text import PUNCT, cn_to_int, fold, split_clauses, split_sentences
 
 _CN = "一二两三四五六七八九十"
 _NUM = rf"(?:\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+)?|[{_CN}]+)"
@@ -215,3 +215,15 @@ def extract_article(article: Article) -> list[Obligation]:
 
 def extract(document: Document) -> list[Obligation]:
     return [o for a in document.articles for o in extract_article(a)]
+
+
+def actor_match(actor: str, compact_question: str) -> float:
+    """How well a question names this actor: shared character bigrams, less half the unshared ones."""
+    a = PUNCT.sub("", fold(actor))
+    if len(a) < 2:
+        return 0.0
+    grams = [a[i:i + 2] for i in range(len(a) - 1)]
+    matched = sum(g in compact_question for g in grams)
+    if matched < 2:
+        return 0.0
+    return matched - 0.5 * (len(grams) - matched)

@@ -50,6 +50,9 @@ def fold_keep_length(text: str) -> str:
     return _t2s().convert("".join(out)).lower()
 
 
+# Punctuation and spacing, removed when two texts are compared word for word.
+PUNCT = re.compile(r"[\s，,。；;：:、“”\"‘’()（）《》〔〕\[\]【】!！?？·.…-]")
+
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 _CLAUSE_SEP = re.compile(r"[，,；;：:]")
 

@@ -20,11 +20,11 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from .engine import actor_match
+from .obligations import actor_match
 from .models import Article, Citation, Document, Obligation
 from .text import cn_to_int, fold, split_clauses, split_sentences, truncate
 
-# Canonical periods in the order duty lists show them; others (每天, 每3个月 …) follow by length.
+# Canonical periods in the order duty lists show them; others (每天, 每3个月 …) follow by length of period.
 PERIODS = ["每周", "每2周", "每月", "每季度", "每半年", "每年"]
 _PERIOD_DAYS = {"天": 1, "日": 1, "工作日": 1, "周": 7, "星期": 7, "月": 30, "个月": 30, "季度": 91,
                 "季": 91, "半年": 182, "年": 365}
@@ -123,13 +123,16 @@ def roles(engine, city: str | None = None) -> list[str]:
     return sorted(counts, key=lambda p: (-counts[p], p))
 
 
+def _city_list(engine) -> str:
+    return "、".join(dict.fromkeys(d.city for d in engine.documents if d.city)) or "无"
+
+
 def _docs_for_city(engine, city: str | None) -> set[str]:
     if city is None or city == "":
         return {d.doc_number for d in engine.documents}
     resolved = engine.resolve_city(city)
     if not resolved:
-        known = "、".join(engine.cities) or "无"
-        raise TrainingError(f"还没有收录“{truncate(city, 20)}”的文件（已收录：{known}）。")
+        raise TrainingError(f"还没有收录“{truncate(city, 20)}”的文件（已收录：{_city_list(engine)}）。")
     return {d.doc_number for d in engine.documents if d.city == resolved}
 
 
@@ -191,15 +194,29 @@ def _statement(o: Obligation) -> str:
     return text
 
 
+def quote_for(article: Article, o: Obligation) -> str:
+    """The sentence an obligation comes from, with the sentences before it (joined by ；) back to the
+    one that names its actor: "…市政府领导班子成员每年至少参加…；每年参加1次…组织生活会" is quoted whole."""
+    sentences = article.sentences
+    try:
+        at = sentences.index(o.sentence)
+    except ValueError:
+        return o.sentence
+    actor = actor_parts(o.actor)[0] if o.actor else ""
+    start = at
+    while actor and actor not in "".join(sentences[start:at + 1]) and start > 0 \
+            and sentences[start - 1].rstrip().endswith(("；", ";")):
+        start -= 1
+    if actor and actor not in "".join(sentences[start:at + 1]):
+        return o.sentence
+    return "".join(sentences[start:at + 1])
+
+
 def _mask(text: str, spans: list[str]) -> str:
     for s in spans:
         if s:
             text = text.replace(s, "＿" * len(s))
     return text
-
-
-def _count_text(raw: str) -> str:
-    return normalize(raw)
 
 
 def _question_id(o: Obligation, slot: str, prompt: str) -> str:
@@ -235,7 +252,7 @@ class _QuizBuilder:
         counts: dict[str, list[str]] = {}
         for o in engine.obligations:
             if o.count and o.count_unit:
-                counts.setdefault(o.count_unit, []).append(_count_text(o.count))
+                counts.setdefault(o.count_unit, []).append(normalize(o.count))
         self.counts = {u: list(dict.fromkeys(v)) for u, v in counts.items()}
         self.ratios = list(dict.fromkeys(normalize(o.ratio) for o in engine.obligations if o.ratio))
 
@@ -259,7 +276,7 @@ class _QuizBuilder:
         if o.count and o.count_unit:
             masked = _mask(norm, [normalize(p) for p in periods] + [normalize(o.deadline or ""), normalize(o.date or "")])
             qty = list(_QTY.finditer(masked))
-            right = _count_text(o.count)
+            right = normalize(o.count)
             if len(qty) == 1 and qty[0].group(0) == right and text.count(o.count) == 1:
                 unit = o.count_unit
                 body = text.replace(o.count, f"几{unit}", 1)
@@ -343,9 +360,8 @@ def quiz_questions(engine, city: str | None = None, role: str | None = None, par
     if part:
         parts = [p for n in docs for p in engine.by_number[n].parts]
         if not any(_part_matches(part, p) for p in parts):
-            listing = "；".join(dict.fromkeys(p.split("、", 1)[0] + "、" + truncate(p.split("、", 1)[-1], 12)
-                                                for p in parts))
-            raise TrainingError(f"没有“{truncate(part, 20)}”这一部分。可选：{listing}")
+            numerals = "、".join(dict.fromkeys(p.split("、", 1)[0] for p in parts if "、" in p))
+            raise TrainingError(f"没有“{truncate(part, 20)}”这一部分。可选：{numerals}，或部分标题里的词。")
     builder = _QuizBuilder(engine)
     out: list[QuizQuestion] = []
     seen: set[str] = set()
@@ -366,7 +382,7 @@ def quiz_questions(engine, city: str | None = None, role: str | None = None, par
             seen.add(qid)
             options = [right] + wrong
             random.Random(f"{seed}|{qid}|order").shuffle(options)
-            citation = engine.citation(article, o.sentence, 1.0)
+            citation = engine.citation(article, quote_for(article, o), 1.0)
             where = f"{article.label}{article.heading}".strip()
             explanation = (f"正确答案：{right}。原文：“{statement}”"
                            f"（《{doc.title}》{doc.doc_number}{('，' + where) if where else ''}）")
@@ -465,7 +481,7 @@ def duties(engine, role: str, city: str | None = None) -> DutyList:
             continue
         seen.add(key)
         article = engine.by_number[o.doc_number].articles[o.article_index]
-        groups.setdefault(o.period, []).append(Duty(_duty_text(o), o, engine.citation(article, o.sentence, 1.0)))
+        groups.setdefault(o.period, []).append(Duty(_duty_text(o), o, engine.citation(article, quote_for(article, o), 1.0)))
     ordered = [(p, groups[p]) for p in sorted(groups, key=period_order)]
     return DutyList(role=role.strip(), city=resolved, groups=ordered,
                     documents=[d.doc_number for d in engine.documents if d.doc_number in docs])
@@ -705,6 +721,19 @@ def mark(a: str, b: str, open_: str = "【", close: str = "】") -> tuple[str, s
     return ma, mb
 
 
+def first_difference(a: Article, b: Article) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """The first pair of aligned clauses that differ, each with the sentence it stands in:
+    ((clause a, sentence a), (clause b, sentence b)); None when no clause has a counterpart that differs.
+    The same alignment as compare_article, for the comparison intent of plain questions."""
+    def sentence_of(article: Article, clause: str) -> str:
+        return next((s for s in article.sentences if clause in s), clause)
+
+    for left, right, differs in align_clauses(article_clauses(a), article_clauses(b)):
+        if differs and left and right:
+            return (left, sentence_of(a, left)), (right, sentence_of(b, right))
+    return None
+
+
 @dataclass
 class Comparison:
     number: int
@@ -749,12 +778,12 @@ class Comparison:
 def compare_article(engine, number: int, cities: list[str]) -> Comparison:
     """The same article number in two cities' documents, aligned clause by clause."""
     if len(cities) != 2:
-        raise TrainingError(f"请给出两个城市，例如：{'，'.join(engine.cities[:2]) or '烟台,招远'}。")
+        raise TrainingError(f"请给出两个城市，例如：{','.join(_city_list(engine).split('、')[:2])}。")
     resolved = []
     for c in cities:
         r = engine.resolve_city(c)
         if not r:
-            raise TrainingError(f"还没有收录“{truncate(c, 20)}”的文件（已收录：{'、'.join(engine.cities) or '无'}）。")
+            raise TrainingError(f"还没有收录“{truncate(c, 20)}”的文件（已收录：{_city_list(engine)}）。")
         resolved.append(r)
     if resolved[0] == resolved[1]:
         raise TrainingError("请给出两个不同的城市。")
@@ -781,7 +810,8 @@ def _doc_affinity(a: Document, b: Document) -> tuple:
 def outline(engine, doc_key: str) -> list[tuple[str, list[Article]]]:
     """A document's parts in order, each with its articles. Articles under no part (the closing
     provisions) come last under the title ""."""
-    doc = engine.document(doc_key or "")
+    key = (doc_key or "").strip()
+    doc = engine.document(key) or next((d for d in engine.documents if key and d.meta.slug == key), None)
     if doc is None:
         known = "；".join(f"{d.doc_number}（{d.city or d.title}）" for d in engine.documents[:5])
         raise TrainingError(f"没有找到文件“{truncate(doc_key or '', 30)}”。可用文号或城市，例如：{known}")
@@ -795,10 +825,11 @@ def outline(engine, doc_key: str) -> list[tuple[str, list[Article]]]:
 
 
 def outline_text(engine, doc_key: str) -> str:
-    doc = engine.document(doc_key)
-    lines = [f"《{doc.title}》（{doc.doc_number}）" if doc else doc_key]
-    for part, arts in outline(engine, doc_key):
-        lines.append(part or "（其他）")
+    parts = outline(engine, doc_key)
+    doc = engine.by_number[next(arts for _, arts in parts if arts)[0].doc_number]
+    lines = [f"《{doc.title}》（{doc.doc_number}）"]
+    for part, arts in parts:
+        lines.append(part or "（文末条款）")
         for a in arts:
             lines.append(f"  {a.label}{a.heading or truncate(a.body, 20)}".rstrip())
     return "\n".join(lines)
