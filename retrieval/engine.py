@@ -11,16 +11,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import bundled_corpus_dir, load_documents, read_lexicon
+from . import index_store
+from .corpus import bundled_corpus_dir
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation
-from .obligations import actor_match, extract
+from .obligations import actor_match
 from .text import PUNCT, fold, split_clauses, strip_invisible, truncate
-from .tokenize import Tokenizer, quoted_terms
+from .tokenize import Tokenizer
 from .training import first_difference
 
 MAX_QUESTION = 500
+CANDIDATE_ARTICLES = 60  # obligations are looked for in this many best-scoring articles of the scope
 FIRST_LINE = 100
 # Share of a question's topic (idf mass of its content words) the chosen clause must cover.
 # Calibrated on answerable and unanswerable questions (tests/test_abstention.py).
@@ -50,28 +52,34 @@ class _Pick:
 
 
 class Engine:
-    def __init__(self, documents: list[Document], corpus_dir: Path):
+    def __init__(self, documents: list[Document], obligations: list[Obligation], index: ArticleIndex,
+                 tokenizer: Tokenizer, corpus_dir: Path):
         self.corpus_dir = Path(corpus_dir)
-        words, synonyms, stopwords = read_lexicon(self.corpus_dir)
-        self.tokenizer = Tokenizer(words, synonyms, stopwords)
-        for doc in documents:
-            for term in quoted_terms("".join(a.body for a in doc.articles)):
-                self.tokenizer.add_word(term)
+        self.tokenizer = tokenizer
         self.documents = documents
         self.by_number = {d.doc_number: d for d in documents}
-        self.index = ArticleIndex(documents, self.tokenizer)
-        self._pos = {(a.doc_number, a.index): i for i, a in enumerate(self.index.articles)}
-        self.obligations: list[Obligation] = [o for d in documents for o in extract(d)]
-        self._ob_words = [set(self.tokenizer.words(o.clause)) for o in self.obligations]
-        self._ob_by_doc: dict[str, list[int]] = {}
-        for i, o in enumerate(self.obligations):
-            self._ob_by_doc.setdefault(o.doc_number, []).append(i)
+        self.index = index
+        self._pos = {(a.doc_number, a.index): i for i, a in enumerate(index.articles)}
+        self.obligations = obligations
+        self._ob_by_article: dict[int, list[int]] = {}
+        for i, o in enumerate(obligations):
+            self._ob_by_article.setdefault(self._pos[(o.doc_number, o.article_index)], []).append(i)
+        self._ob_word_cache: dict[int, frozenset[str]] = {}
         self.cities = sorted({d.city for d in documents if d.city}, key=len, reverse=True)
 
     @classmethod
-    def load(cls, corpus_dir: str | Path | None = None) -> "Engine":
+    def load(cls, corpus_dir: str | Path | None = None, progress: bool = False) -> "Engine":
+        """The corpus and its index (read from CORPUS/.index where current; see index_store)."""
         path = Path(corpus_dir) if corpus_dir else bundled_corpus_dir()
-        return cls(load_documents(path), path)
+        loaded = index_store.load(path, progress=progress)
+        return cls(loaded.documents, loaded.obligations, loaded.index, loaded.tokenizer, path)
+
+    def _ob_words(self, i: int) -> frozenset[str]:
+        """An obligation's words, tokenized the first time a question looks at it."""
+        words = self._ob_word_cache.get(i)
+        if words is None:
+            words = self._ob_word_cache[i] = frozenset(self.tokenizer.words(self.obligations[i].clause))
+        return words
 
     # ---- lookups used by the front ends -------------------------------------------------------
 
@@ -118,7 +126,7 @@ class Engine:
         topic = self._query_words(fq, precise=True)
         if not words or not topic:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
-        scores = self.index.scores(self.tokenizer.expand(words))
+        scores = self.index.scores(self.tokenizer.expand(words), self.tokenizer.strip_frames(fq))
         query = _Query(fq, words, topic, scores, role)
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
                                                and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
@@ -217,14 +225,15 @@ class Engine:
         slots = ["count", "period"] if intent.name == "count" else [intent.slot]
         qset = set(query.words)
         compact_q = PUNCT.sub("", query.fq)
-        top_score = max((query.scores[i] for i, a in enumerate(self.index.articles) if a.doc_number in docs),
-                        default=0) or 1
+        ranked = self.index.top(query.scores, docs, CANDIDATE_ARTICLES)
+        top_score = ranked[0][1] if ranked else 1.0
         candidates = []  # (index, topic weight, actor match in the question)
-        for i in self._ob_in_docs(docs):
+        for i in (i for pos, _ in ranked for i in self._ob_by_article.get(pos, ())):
             o = self.obligations[i]
             if not any(getattr(o, s) for s in slots):
                 continue
-            found = [w for w in qset if w in self._ob_words[i] or any(s in self._ob_words[i] for s in self._synonym_words(w))]
+            ob_words = self._ob_words(i)
+            found = [w for w in qset if w in ob_words or any(s in ob_words for s in self._synonym_words(w))]
             if not found:
                 continue
             candidates.append((i, sum(self._weight(w) for w in found), actor_match(o.actor, compact_q)))
@@ -243,23 +252,18 @@ class Engine:
             return None
         o = self.obligations[best]
         article = self.index.articles[self._pos[(o.doc_number, o.article_index)]]
-        tokens = set(self.tokenizer.words(o.sentence + article.heading)) | self._ob_words[best]
+        tokens = set(self.tokenizer.words(o.sentence + article.heading)) | self._ob_words(best)
         coverage = self._coverage(query.topic, tokens, fold(o.sentence + article.heading))
         if coverage < MIN_COVERAGE:
             return None
         line = o.clause if len(o.clause) < FIRST_LINE else _window(o.clause, o.count or o.period or "", FIRST_LINE - 1)
         return _Pick(article, line + "。", o.sentence, best_score, coverage, o)
 
-    def _ob_in_docs(self, docs: set[str]) -> list[int]:
-        return [i for n in docs for i in self._ob_by_doc.get(n, ())]
-
     def _pick_sentence(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
         words, scores = query.words, query.scores
-        ranked = [(i, s) for i, s in enumerate(scores) if self.index.articles[i].doc_number in docs and s > 0]
-        ranked.sort(key=lambda x: -x[1])
-        for i, score in ranked[:3]:
+        for i, score in self.index.top(scores, docs, 3):
             article = self.index.articles[i]
-            coverage = self._coverage(query.topic, self.index.token_sets[i], fold(article.heading + article.body))
+            coverage = self._coverage(query.topic, self.index.token_set(i), fold(article.heading + article.body))
             if coverage < MIN_COVERAGE:
                 continue
             sentence, clause = self._best_sentence(article, words)
@@ -380,8 +384,8 @@ class Engine:
 
     def _ranked(self, scores, scopes, top) -> list[Citation]:
         out, seen = [], set()
-        for docs, _ in scopes + [({d.doc_number for d in self.documents}, "all")]:
-            for i, s in self.index.search_scores(scores, docs, top):
+        for docs, _ in scopes + [(None, "all")]:
+            for i, s in self.index.top(scores, docs, top):
                 if i not in seen:
                     seen.add(i)
                     art = self.index.articles[i]

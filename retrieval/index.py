@@ -1,65 +1,109 @@
-"""Article-level BM25 (rank-bm25) over all documents, filtered per query to the documents in scope."""
+"""Article-level retrieval: BM25 over jieba words, fused with BM25 over character bigrams and a small
+document-size prior, all held as sparse matrices (retrieval/bm25.py) so a question costs milliseconds
+at any corpus size.
+
+Why the fusion: words carry meaning but jieba splits colloquial and legal phrasing differently;
+character bigrams catch what segmentation misses. Larger documents (codes, basic laws) govern more
+questions than a short local rule. Both weights were set once on the STARD queries (bench/), not per
+question.
+"""
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
+from functools import lru_cache
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
-from .models import Article, Document
+from .bm25 import SparseBM25, smoothed_idf
+from .models import Article
 from .tokenize import Tokenizer
 
+BIGRAM_WEIGHT = 0.6
+PRIOR_WEIGHT = 0.6
+_NOT_IN_BIGRAM = re.compile(r"[\s\W_]")
 
-def article_text(doc: Document, article: Article) -> str:
-    """What is indexed for an article: its heading and body (the part heading adds topic words)."""
+
+def article_text(article: Article) -> str:
+    """What is indexed for an article: its part, heading and body."""
     return f"{article.part}\n{article.heading}\n{article.body}"
 
 
+def bigrams(folded: str) -> list[str]:
+    """Character bigrams of folded text, none spanning punctuation or space."""
+    return [folded[i:i + 2] for i in range(len(folded) - 1) if not _NOT_IN_BIGRAM.search(folded[i:i + 2])]
+
+
+def article_counts(tokenizer: Tokenizer, article: Article) -> tuple[dict[str, int], dict[str, int]]:
+    """(word counts, bigram counts) of one article: what the index stores per article."""
+    from .text import fold
+
+    text = article_text(article)
+    return dict(Counter(tokenizer.words(text))), dict(Counter(bigrams(fold(text))))
+
+
 class ArticleIndex:
-    def __init__(self, documents: list[Document], tokenizer: Tokenizer):
+    def __init__(self, articles: list[Article], words: SparseBM25, grams: SparseBM25, prior: np.ndarray,
+                 tokenizer: Tokenizer):
+        self.articles = articles
         self.tokenizer = tokenizer
-        self.articles: list[Article] = [a for d in documents for a in d.articles]
-        self.doc_of: list[str] = [a.doc_number for a in self.articles]
-        self.tokens = [tokenizer.words(article_text(d, a)) for d in documents for a in d.articles]
-        self.vocab_df: dict[str, int] = {}
-        for toks in self.tokens:
-            for w in set(toks):
-                self.vocab_df[w] = self.vocab_df.get(w, 0) + 1
-        self.bm25 = BM25Okapi(self.tokens) if self.articles else None
-        self.token_sets = [set(t) for t in self.tokens]
+        self.words = words
+        self.grams = grams
+        self.prior = prior.astype(np.float32)
+        self.doc_of: list[str] = [a.doc_number for a in articles]
+        numbers = list(dict.fromkeys(self.doc_of))
+        self._doc_id = {n: i for i, n in enumerate(numbers)}
+        self._article_doc = np.array([self._doc_id[n] for n in self.doc_of], dtype=np.int32)
+        self._masks: dict[frozenset, np.ndarray] = {}
+        self.token_set = lru_cache(maxsize=4096)(self._token_set)
+
+    @classmethod
+    def build(cls, articles: list[Article], counts: list[tuple[dict, dict]], tokenizer: Tokenizer) -> "ArticleIndex":
+        words = SparseBM25.build([c[0] for c in counts])
+        grams = SparseBM25.build([c[1] for c in counts])
+        return cls(articles, words, grams, document_prior(articles), tokenizer)
+
+    # ---- scoring -------------------------------------------------------------------------------
+
+    def scores(self, query_words: list[str], folded_text: str = "") -> np.ndarray:
+        """Every article's score for a question: word BM25 + bigram BM25 + prior (0 without any match)."""
+        s = self.words.get_scores(query_words)
+        if folded_text:
+            s = s + BIGRAM_WEIGHT * self.grams.get_scores(bigrams(folded_text))
+        matched = s > 0
+        return np.where(matched, s + PRIOR_WEIGHT * self.prior, 0.0).astype(np.float32)
 
     def idf(self, word: str) -> float:
         """Smoothed idf that stays positive; a word the corpus never uses gets the highest value."""
-        n = len(self.articles)
-        df = self.vocab_df.get(word, 0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return smoothed_idf(len(self.articles), self.words.df(word))
 
-    def scores(self, query_words: list[str]) -> np.ndarray:
-        if self.bm25 is None or not query_words:
-            return np.zeros(len(self.articles))
-        return self.bm25.get_scores(query_words)
+    def mask(self, docs: set[str] | None) -> np.ndarray | None:
+        """Which articles belong to a scope (cached: scopes repeat from question to question)."""
+        if docs is None:
+            return None
+        key = frozenset(docs)
+        if key not in self._masks:
+            ids = [self._doc_id[n] for n in docs if n in self._doc_id]
+            self._masks[key] = np.isin(self._article_doc, np.array(ids, dtype=np.int32))
+        return self._masks[key]
 
-    def search(self, query_words: list[str], docs: set[str] | None = None, top: int = 10) -> list[tuple[int, float]]:
-        scores = self.scores(query_words)
-        order = np.argsort(-scores, kind="stable")
-        out = []
-        for i in order:
-            if docs is not None and self.doc_of[i] not in docs:
-                continue
-            if scores[i] <= 0:
-                break
-            out.append((int(i), float(scores[i])))
-            if len(out) >= top:
-                break
-        return out
+    def top(self, scores: np.ndarray, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
+        """The k best articles with a positive score in scope, best first."""
+        m = self.mask(docs)
+        s = scores if m is None else np.where(m, scores, 0.0)
+        k = min(k, len(s))
+        if k <= 0:
+            return []
+        idx = np.argpartition(-s, k - 1)[:k] if k < len(s) else np.arange(len(s))
+        idx = idx[np.lexsort((idx, -s[idx]))]
+        return [(int(i), float(s[i])) for i in idx if s[i] > 0]
 
-    def search_scores(self, scores: np.ndarray, docs: set[str] | None, top: int) -> list[tuple[int, float]]:
-        """Like search() but over scores already computed for the question."""
-        order = np.argsort(-scores, kind="stable")
-        out = []
-        for i in order:
-            if scores[i] <= 0 or len(out) >= top:
-                break
-            if docs is None or self.doc_of[i] in docs:
-                out.append((int(i), float(scores[i])))
-        return out
+    def _token_set(self, i: int) -> frozenset[str]:
+        return frozenset(self.tokenizer.words(article_text(self.articles[i])))
+
+
+def document_prior(articles: list[Article]) -> np.ndarray:
+    """log(number of articles of the article's document): a code outranks a one-page rule on a tie."""
+    sizes = Counter(a.doc_number for a in articles)
+    return np.array([math.log(sizes[a.doc_number]) for a in articles], dtype=np.float32)
