@@ -106,51 +106,63 @@ _BOUNDARIES = [
 ]
 
 
-def _split_text(block: Block, limit: int) -> list[str]:
-    """A block too long for one message → several HTML pieces, cut at the strongest boundary."""
-    if block.raw is not None or _fits(block.html(), limit):
-        return [block.html()]
+def _atoms(block: Block, limit: int, level: int = 0) -> list[str]:
+    """A block's text cut into pieces that each fit a message on their own, at the strongest
+    boundary that does it: paragraphs, then sentences, then clauses, then words, then characters."""
     text = block.text
-    for boundary in _BOUNDARIES:
-        units = [u for u in boundary.split(text) if u]
-        if len(units) > 1:
-            break
-    else:  # one unbroken run: cut by length
-        step = max(1, limit - 16)
-        units = [text[i:i + step] for i in range(0, len(text), step)]
-    pieces, cur = [], ""
-    for unit in units:
-        if cur and not _fits(block.html(cur + unit), limit):
-            pieces.append(cur)
-            cur = ""
-        cur += unit
-    if cur:
-        pieces.append(cur)
-    out = []
-    for p in pieces:
-        sub = Block(p.strip("\n") or p, block.tag, block.href)
-        out.extend(_split_text(sub, limit) if not _fits(sub.html(), limit) else [sub.html()])
+    if _fits(block.html(text), limit):
+        return [text]
+    if level >= len(_BOUNDARIES):
+        step = max(1, limit // 2)
+        return [text[i:i + step] for i in range(0, len(text), step)]
+    units = [u for u in _BOUNDARIES[level].split(text) if u]
+    if len(units) == 1:
+        return _atoms(block, limit, level + 1)
+    out: list[str] = []
+    for u in units:
+        out.extend(_atoms(Block(u, block.tag, block.href), limit, level + 1))
     return out
 
 
 def paginate(blocks: list[Block | str | None], limit: int = MAX_MESSAGE) -> list[str]:
-    """Blocks (paragraphs) → messages of at most `limit` visible characters, joined by newlines."""
-    pieces: list[str] = []
+    """Blocks (paragraphs) → messages of at most `limit` visible characters, joined by newlines.
+
+    A block that fits the current message goes in whole; a short one that does not starts the next
+    message; a long one fills the current message piece by piece, cut at the strongest boundary
+    (each piece keeps the block's tag, so no tag is ever cut)."""
+    messages: list[str] = []
+    cur = ""
+
+    def join(a: str, b: str) -> str:
+        return f"{a}\n{b}" if a else b
+
     for b in blocks:
         if b is None:
             continue
         if isinstance(b, str):
             b = Block(b)
-        pieces.extend(_split_text(b, limit))
-    messages, cur = [], None
-    for p in pieces:
-        cand = p if cur is None else cur + "\n" + p
-        if cur is not None and not _fits(cand, limit):
-            messages.append(cur)
-            cur = p
-        else:
-            cur = cand
-    if cur is not None and cur.strip():
+        whole = b.html()
+        if _fits(join(cur, whole), limit):
+            cur = join(cur, whole)
+            continue
+        if b.raw is not None or (_fits(whole, limit) and visible_length(whole) <= limit // 2):
+            if cur:
+                messages.append(cur)
+            cur = whole
+            continue
+        acc = ""
+        for atom in _atoms(b, limit):
+            if _fits(join(cur, b.html(acc + atom)), limit):
+                acc += atom
+                continue
+            if acc:
+                cur = join(cur, b.html(acc.strip("\n")))
+            if cur:
+                messages.append(cur)
+            cur, acc = "", atom
+        if acc:
+            cur = join(cur, b.html(acc.strip("\n")))
+    if cur.strip():
         messages.append(cur)
     return messages or ["（空）"]
 
@@ -250,10 +262,10 @@ HELP = [
     ("role", "设置身份：/role 热点部门主要负责人"),
     ("article", "查看条款原文：/article 招远 13"),
     ("outline", "文件目录：/outline 招远"),
-    ("docs", "收录的文件"),
+    ("docs", "收录的文件（/docs 关键词 查找）"),
     ("duties", "某个身份的全部职责：/duties 市政府领导班子成员"),
     ("compare", "比较各地同一条：/compare 13"),
-    ("quiz", "政策小测验（群里发起一轮集体测验）"),
+    ("quiz", "政策小测验：/quiz，或 /quiz 三 只考第三部分；在群里发起一轮集体测验"),
 ]
 ADMIN_HELP = [("reload", "重新加载文件（管理员）"), ("stats", "使用统计（管理员）")]
 
@@ -269,13 +281,22 @@ def help_text(admin: bool = False) -> list[str]:
     return paginate(lines)
 
 
-def docs_text(documents: list[Document]) -> list[str]:
-    blocks = [Block(raw=f"<b>收录的文件（{len(documents)}份）</b>")]
-    for d in documents:
+DOCS_SHOWN = 20  # documents listed by /docs before it asks for a keyword
+
+
+def docs_text(documents: list[Document], total: int | None = None, keyword: str = "") -> list[str]:
+    total = len(documents) if total is None else total
+    head = f"收录的文件（{total}份）" if not keyword else f"含“{clip(keyword, 20)}”的文件（{len(documents)}份，共收录{total}份）"
+    blocks = [Block(head, "b")]
+    if keyword and not documents:
+        blocks.append(Block("没有找到。换个关键词，或发送 /docs 查看全部。"))
+    for d in documents[:DOCS_SHOWN]:
         m = d.meta
         facts = "，".join(x for x in (m.city, m.issuer, m.published and f"发布于{m.published}",
                                       m.validity, f"{len(d.articles)}条") if x)
         blocks.append(Block(raw=f"• <b>《{esc(d.title)}》</b>\n  {esc(d.doc_number)}；{esc(facts)}"))
+    if len(documents) > DOCS_SHOWN:
+        blocks.append(Block(f"……还有{len(documents) - DOCS_SHOWN}份。发送 /docs 关键词 查找，例如 /docs 安全生产。"))
     blocks.append(Block("目录：/outline 文号或城市；条款原文：/article 文号或城市 条号"))
     return paginate(blocks)
 
@@ -314,36 +335,58 @@ def outline_text(doc: Document, parts: list[tuple[str, list[Article]]], link) ->
 
 
 def duties_text(role: str, city: str | None, groups: list[tuple[str, list]]) -> list[str]:
-    head = f"<b>{esc(role)}</b>的职责" + (f"（{esc(city)}）" if city else "")
+    """groups: (period, duties) with duty.text and duty.citation; the document is named only when
+    the duties come from more than one."""
+    head = f"<b>{esc(role)}</b>的周期性职责" + (f"（{esc(city)}）" if city else "")
+    duties = [d for _, ds in groups for d in ds]
+    docs = list(dict.fromkeys(f"《{d.citation.title}》" for d in duties))
     blocks = [Block(raw=head)]
-    n = 0
-    for period, duties in groups:
+    if len(docs) == 1:
+        blocks.append(Block(f"依据{docs[0]}", "i"))
+    for period, ds in groups:
         blocks.append(Block(period or "其他", "b"))
-        for d in duties:
-            n += 1
+        for d in ds:
             c = d.citation
-            blocks.append(Block(raw=f"• {esc(d.text)}\n  <i>{esc(citation_text(c))}</i>"))
-    blocks.append(Block(f"共{n}项。附件是日历文件（.ics），可以导入手机或电脑日历。" if n else ""))
-    return paginate([b for b in blocks if b.raw or b.text])
-
-
-def comparison_text(number: int, cities: list[str], rows: list[tuple[str, str, bool]]) -> list[str]:
-    a, b = (cities + ["", ""])[:2]
-    diff = sum(1 for r in rows if r[2])
-    blocks = [Block(raw=f"<b>第{number}条：{esc(a)}与{esc(b)}对比</b>"),
-              Block(f"共{len(rows)}处，{diff}处不同（🔸标出）。" if rows else "两地这一条没有可比的内容。")]
-    for left, right, differs in rows:
-        if differs:
-            blocks.append(Block(raw=f"🔸 <b>{esc(a)}</b>：{esc(left or '（无）')}\n"
-                                    f"    <b>{esc(b)}</b>：{esc(right or '（无）')}"))
-        else:
-            blocks.append(Block(f"＝ {left}"))
+            ref = citation_text(c) if len(docs) > 1 else f"{c.label}{c.heading}"
+            blocks.append(Block(raw=f"• {esc(d.text)}（<i>{esc(ref)}</i>）"))
+    if duties:
+        blocks.append(Block(f"共{len(duties)}项。附件是日历文件（.ics），可以导入手机或电脑日历。"))
+    else:
+        blocks.append(Block("文件里没有这个身份按周期（每周、每月、每季度、每年……）要做的事。"))
     return paginate(blocks)
 
 
-def quiz_question_text(prompt: str, options: list[str], header: str = "") -> list[str]:
+def comparison_text(number: int, cities: list[str], rows: list[tuple[str, str, bool]], heading: str = "",
+                    marker=None) -> list[str]:
+    """rows: (clause in city A, clause in city B, differs). marker(a, b) → both clauses with their
+    differing spans between \x01 and \x02 (shown underlined)."""
+    a, b = (list(cities) + ["", ""])[:2]
+    diff = sum(1 for r in rows if r[2])
+
+    def show(text: str) -> str:
+        return esc(text).replace("\x01", "<u>").replace("\x02", "</u>")
+
+    title = f"第{number}条" + (f" {heading}" if heading else "")
+    blocks = [Block(raw=f"<b>{esc(title)}：{esc(a)}与{esc(b)}对比</b>"),
+              Block(f"{diff}处不同（🔸标出，不同的字加了下划线）。" if diff else "两地这一条内容相同。")]
+    for left, right, differs in rows:
+        if not differs:
+            blocks.append(Block(f"＝ {left}"))
+        elif left and right:
+            ml, mr = marker(left, right) if marker else (left, right)
+            blocks.append(Block(raw=f"🔸 <b>{esc(a)}</b>：{show(ml)}\n    <b>{esc(b)}</b>：{show(mr)}"))
+        elif left:
+            blocks.append(Block(raw=f"🔸 <b>{esc(a)}独有</b>：{esc(left)}"))
+        else:
+            blocks.append(Block(raw=f"🔸 <b>{esc(b)}独有</b>：{esc(right)}"))
+    return paginate(blocks)
+
+
+def quiz_question_text(prompt: str, options: list[str], header: str = "", note: str = "") -> list[str]:
     letters = "ABCD"
     blocks = []
+    if note:
+        blocks.append(Block(note, "i"))
     if header:
         blocks.append(Block(header, "b"))
     blocks.append(Block(prompt, "b"))
@@ -370,7 +413,7 @@ def quiz_result_text(prompt: str, options: list[str], answer_index: int, chosen:
         blocks.append(Block(tally, "i"))
     if explanation:
         blocks.append(Block(explanation))
-    blocks.extend(citation_blocks(citation))
+    blocks.extend(citation_blocks(citation, quote=not explanation or citation.quote not in explanation))
     if score is not None:
         right, total = score
         blocks.append(Block(f"你的成绩：{right}/{total}"))
@@ -384,7 +427,7 @@ def leaderboard_text(rows: list[tuple[str, int, int]], questions: int) -> list[s
         blocks.append(Block("这一轮没有人作答。"))
     medals = ["🥇", "🥈", "🥉"]
     for i, (name, right, answered) in enumerate(rows):
-        mark = medals[i] if i < 3 else f"{i + 1}."
+        mark = medals[i] if i < 3 and right > 0 else f"{i + 1}."
         blocks.append(Block(f"{mark} {name}：答对{right}题（共答{answered}题）"))
     return paginate(blocks)
 

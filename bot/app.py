@@ -1,0 +1,163 @@
+"""The one place that wires the Telegram Application: handlers, rate limiter, lifecycle hooks.
+
+    run(config) -> int                    `policybot serve`: long polling, or a webhook server
+    build_application(config) -> Application
+
+The Service (engine + store) lives in bot_data["service"]; post_init loads it, registers the
+command menus and starts the corpus watcher; post_stop/post_shutdown stop and close them.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from retrieval.corpus import CorpusError
+
+from . import handlers as h
+from . import render as R
+from .config import Config
+from .service import WATCH_INTERVAL, Service
+from .store import StoreError
+
+log = logging.getLogger("policybot")
+
+PRIVATE_COMMANDS = [("start", "开始 / 欢迎")] + R.HELP
+GROUP_COMMANDS = [c for c in R.HELP if c[0] in ("help", "quiz", "article", "outline", "docs", "duties", "compare")]
+
+
+def file_url(base_url: str) -> str:
+    """https://api.telegram.org/bot → https://api.telegram.org/file/bot (the same for a local server)."""
+    if base_url.rstrip("/").endswith("/bot"):
+        return base_url.rstrip("/")[: -len("/bot")] + "/file/bot"
+    return base_url.rstrip("/") + "/file"
+
+
+def build_application(config: Config, engine=None, store=None, watch_interval: float = WATCH_INTERVAL) -> Application:
+    """engine/store: already loaded ones (tests share them); None: loaded in post_init from the config."""
+    app = (
+        Application.builder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(file_url(config.base_url))
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data["service"] = Service(config, engine=engine, store=store, watch_interval=watch_interval)
+
+    new = filters.UpdateType.MESSAGE  # edited messages and channel posts are left alone
+    private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    for name, callback in [("start", h.start), ("help", h.help_command), ("city", h.city), ("role", h.role),
+                           ("article", h.article), ("docs", h.docs), ("outline", h.outline), ("duties", h.duties),
+                           ("compare", h.compare), ("quiz", h.quiz), ("stats", h.stats)]:
+        app.add_handler(CommandHandler(name, callback, filters=new))
+    # a reload can take a while on a large corpus: answer other users meanwhile
+    app.add_handler(CommandHandler("reload", h.reload_command, filters=new, block=False))
+    app.add_handler(MessageHandler(new & filters.COMMAND, h.unknown_command))
+    app.add_handler(MessageHandler(new & private & filters.TEXT, h.private_text))
+    app.add_handler(MessageHandler(new & groups & filters.TEXT & (filters.REPLY | filters.Entity("mention")),
+                                   h.group_text))
+    app.add_handler(MessageHandler(new & groups & filters.StatusUpdate.NEW_CHAT_MEMBERS, h.added_to_group))
+    app.add_handler(MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, h.non_text))
+    app.add_handler(CallbackQueryHandler(h.article_button, pattern=r"^art:"))
+    app.add_handler(CallbackQueryHandler(h.feedback_button, pattern=r"^fb:"))
+    app.add_handler(CallbackQueryHandler(h.city_button, pattern=r"^city:"))
+    app.add_handler(CallbackQueryHandler(h.quiz_button, pattern=r"^quiz:"))
+    app.add_handler(CallbackQueryHandler(h.round_button, pattern=r"^grp"))
+    app.add_handler(CallbackQueryHandler(h.stale_button))
+    app.add_handler(InlineQueryHandler(h.inline_query))
+    app.add_error_handler(h.on_error)
+    return app
+
+
+async def post_init(app: Application) -> None:
+    svc: Service = app.bot_data["service"]
+    await svc.initialize()
+    await set_commands(app, svc)
+    svc.start_watching(lambda text: notify_admins(app, text))
+
+
+async def set_commands(app: Application, svc: Service) -> None:
+    """The command menus: all commands in private chats, the group ones in groups, admin ones for admins."""
+    bot = app.bot
+    private = [BotCommand(c, d) for c, d in PRIVATE_COMMANDS]
+    await bot.set_my_commands(private)
+    await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands([BotCommand(c, d) for c, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats())
+    for admin in svc.config.admins:
+        try:
+            await bot.set_my_commands(private + [BotCommand(c, d) for c, d in R.ADMIN_HELP],
+                                      scope=BotCommandScopeChat(admin))
+        except TelegramError as exc:  # the admin has not talked to the bot yet
+            log.info("admin commands not set for %s: %s", admin, exc)
+
+
+async def notify_admins(app: Application, text: str) -> None:
+    for admin in app.bot_data["service"].config.admins:
+        try:
+            await app.bot.send_message(admin, R.esc(text), parse_mode=ParseMode.HTML)
+        except TelegramError as exc:
+            log.warning("could not notify admin %s: %s", admin, exc)
+
+
+async def post_stop(app: Application) -> None:
+    await app.bot_data["service"].stop_watching()
+
+
+async def post_shutdown(app: Application) -> None:
+    await app.bot_data["service"].shutdown()
+
+
+class _QuietBootstrap(logging.Filter):
+    """PTB logs a full traceback when startup fails; run() reports those failures in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Bootstrap Initialize" not in record.getMessage()
+
+
+def run(config: Config) -> int:
+    """`policybot serve`: errors a user can fix are one line on stderr and exit status 2."""
+    if not config.token:
+        where = f"telegram.token in {config.source}" if config.source else "telegram.token in the config file"
+        print(f"policybot: no Telegram bot token: set {where} or the POLICYBOT_TOKEN environment variable "
+              "(get one from @BotFather)", file=sys.stderr)
+        return 2
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext").addFilter(_QuietBootstrap())
+    app = build_application(config)
+    try:
+        if config.webhook:
+            wh = config.webhook
+            app.run_webhook(listen=wh.listen, port=wh.port, url_path=wh.url_path, webhook_url=wh.url,
+                            secret_token=wh.secret_token, allowed_updates=Update.ALL_TYPES)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print("policybot: Telegram rejected the bot token: check telegram.token or POLICYBOT_TOKEN", file=sys.stderr)
+        return 2
+    except (CorpusError, StoreError) as exc:
+        print(f"policybot: {exc}", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"policybot: cannot reach the Bot API at {config.base_url}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. the webhook port is taken
+        print(f"policybot: {exc}", file=sys.stderr)
+        return 1
+    return 0
