@@ -122,14 +122,17 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
         manifest = {"docs": {}}
     cached: dict = manifest.get("docs", {})
 
-    signatures, stale = {}, []
+    signatures, stale, kept = {}, [], {}
     for meta in metas:
         text = _text_path(meta)
         sig = _signature(meta) + (_signature(text) if text.exists() else [0, 0])
         signatures[meta.stem] = sig
         entry = cached.get(meta.stem)
-        if not entry or entry["sig"] != sig or not (root / "docs" / f"{meta.stem}.json").exists():
+        data = _read_json(root / "docs" / f"{meta.stem}.json") if entry and entry.get("sig") == sig else None
+        if data is None:  # new, changed, or its cache file is missing or unreadable
             stale.append(meta)
+        else:
+            kept[meta.stem] = data
 
     tokenizer = make_tokenizer(corpus_dir)
     fresh = _process_all(stale, corpus_dir, tokenizer, progress, workers)
@@ -145,7 +148,7 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
 
     documents, obligations, terms = [], [], set()
     for meta in metas:
-        data = fresh.get(meta.stem) or _read_json(root / "docs" / f"{meta.stem}.json")
+        data = fresh.get(meta.stem) or kept[meta.stem]
         doc = _document(data["document"])
         documents.append(doc)
         obligations.extend(Obligation(**o) for o in data["obligations"])
@@ -161,11 +164,22 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
 
     order = [m.stem for m in metas]
     articles = [a for d in documents for a in d.articles]
-    if fresh or manifest.get("order") != order or not (root / "words" / "bm25.npz").exists():
+    index = None
+    if not fresh and manifest.get("order") == order:
+        try:
+            index = ArticleIndex(articles, SparseBM25.load(root / "words"), SparseBM25.load(root / "grams"),
+                                 document_prior(articles), tokenizer)
+        except (OSError, ValueError, KeyError):
+            index = None  # missing or half-replaced matrices: rebuild them below
+        if index is not None and index.words.n_docs != len(articles):
+            index = None
+    if index is None:
         counts = []
         for meta in metas:
             c = fresh[meta.stem]["counts"] if meta.stem in fresh and "counts" in fresh[meta.stem] \
                 else _read_json(root / "docs" / f"{meta.stem}.counts.json")
+            if c is None:  # counts lost: count this document again
+                c = _process(str(meta), tokenizer)["counts"]
             counts.extend(zip(c["words"], c["grams"]))
         index = ArticleIndex.build(articles, counts, tokenizer)
         if writable:
@@ -175,9 +189,6 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
                     (root / "docs" / f"{stem}{suffix}").unlink(missing_ok=True)
             _write_json(root / "manifest.json", {"format": FORMAT, "lexicon": lexicon, "order": order,
                                                  "docs": {s: {"sig": signatures[s]} for s in order}})
-    else:
-        index = ArticleIndex(articles, SparseBM25.load(root / "words"), SparseBM25.load(root / "grams"),
-                             document_prior(articles), tokenizer)
     return Loaded(documents, obligations, index, tokenizer, len(fresh))
 
 

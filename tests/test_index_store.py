@@ -79,3 +79,13 @@ def test_a_broken_document_is_named_and_nothing_is_cached_for_it(corpus):
     (corpus / "documents" / "yantai-yanzhengfa-2022-8.txt").write_text("随便写的一段话，没有条款。", encoding="utf-8")
     with pytest.raises(CorpusError, match="yantai-yanzhengfa-2022-8.txt"):
         index_store.load(corpus)
+
+
+def test_missing_matrices_or_counts_are_rebuilt_from_what_is_left(corpus):
+    index_store.load(corpus)
+    (corpus / ".index" / "words" / "bm25.npz").unlink()
+    (corpus / ".index" / "docs" / "yantai-yanzhengfa-2022-8.counts.json").unlink()
+    loaded = index_store.load(corpus)
+    assert loaded.rebuilt == 0 and (corpus / ".index" / "words" / "bm25.npz").exists()
+    engine = Engine.load(corpus)
+    assert "提前3天" in engine.ask("离烟外出要提前几天请假？", city="烟台").first_line
