@@ -5,6 +5,7 @@ Loading parses every document; a bad file is reported with its name, never half-
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -40,14 +41,26 @@ _META_FIELDS = {f.name for f in fields(DocumentMeta)}
 
 def read_meta(path: Path) -> DocumentMeta:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path.name}: cannot read metadata ({str(exc).splitlines()[0]})") from None
+    return meta_from_yaml(text, path.name)
+
+
+def meta_from_yaml(text: str, name: str) -> DocumentMeta:
+    """A document's metadata from its YAML text. A document without a 文号 (a law) is identified by its title."""
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"{name}: cannot read metadata ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
-        raise CorpusError(f"{path.name}: metadata must be a YAML mapping")
-    for key in ("doc_number", "title"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise CorpusError(f"{path.name}: '{key}' is missing or empty")
+        raise CorpusError(f"{name}: metadata must be a YAML mapping")
+    if not isinstance(data.get("title"), str) or not data["title"].strip():
+        raise CorpusError(f"{name}: 'title' is missing or empty")
+    if data.get("doc_number") in (None, ""):
+        data["doc_number"] = data["title"]  # no 文号: the title is the identifier citations carry
+    if not isinstance(data.get("doc_number"), str) or not data["doc_number"].strip():
+        raise CorpusError(f"{name}: 'doc_number' must be the 文号 as text (or null when there is none)")
     clean = {}
     for key, value in data.items():
         if key not in _META_FIELDS:
@@ -55,14 +68,24 @@ def read_meta(path: Path) -> DocumentMeta:
         if isinstance(value, (dt.date, dt.datetime)):
             value = value.isoformat()[:10]
         clean[key] = value
-    clean["repeals"] = [str(r) for r in (clean.get("repeals") or [])]
-    for key in ("city", "issuer", "level", "validity", "source"):
+    repeals = clean.get("repeals") or []
+    clean["repeals"] = [str(r) for r in (repeals if isinstance(repeals, list) else [repeals])]
+    for key in ("city", "issuer", "level", "validity", "source", "text_file"):
         clean[key] = "" if clean.get(key) is None else str(clean[key])
+    for key in ("parent", "written", "published", "effective"):
+        if clean.get(key) is not None:
+            clean[key] = str(clean[key])
     meta = DocumentMeta(**clean)
-    meta.slug = path.stem
+    stem = name[:-5] if name.endswith(".yaml") else name.rsplit(".", 1)[0]
+    meta.slug = stem
     if not meta.text_file:
-        meta.text_file = path.stem + ".txt"
+        meta.text_file = stem + ".txt"
+    if "/" in meta.text_file or "\\" in meta.text_file or meta.text_file.startswith("."):
+        raise CorpusError(f"{name}: 'text_file' must name a file beside the YAML file")
     return meta
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_document(meta_path: Path) -> Document:
@@ -93,7 +116,40 @@ def load_documents(corpus_dir: Path) -> list[Document]:
         if d.doc_number in seen:
             raise CorpusError(f"{d.meta.slug}.yaml: 文号 {d.doc_number} is also used by {seen[d.doc_number]}.yaml")
         seen[d.doc_number] = d.meta.slug
+    resolve_parents(docs)
     return docs
+
+
+def title_key(title: str) -> str:
+    """A title compared as an identity: script, width, spacing and quote marks do not matter."""
+    from .text import fold
+
+    return re.sub(r"[\s《》“”\"']", "", fold(title or ""))
+
+
+def find_by_title(title: str, titles: dict[str, str]) -> str | None:
+    """The identifier of the document a reference names by title ({title_key: doc_number}); a law may be named
+    with or without its 中华人民共和国 prefix."""
+    k = title_key(title)
+    if k in titles:
+        return titles[k]
+    short = k.removeprefix("中华人民共和国")
+    for cand in (short, "中华人民共和国" + short):
+        if cand in titles:
+            return titles[cand]
+    return None
+
+
+def resolve_parents(docs: list[Document]) -> None:
+    """A parent given by title (根据《…》, not in the corpus when the document came in) → its 文号."""
+    numbers = {d.doc_number for d in docs}
+    by_title = {title_key(d.title): d.doc_number for d in docs}
+    for d in docs:
+        p = d.meta.parent
+        if p and p not in numbers:
+            found = find_by_title(p, by_title)
+            if found and found != d.doc_number:
+                d.meta.parent = found
 
 
 def read_lexicon(corpus_dir: Path) -> tuple[list[tuple[str, int | None]], dict[str, list[str]], set[str]]:
