@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -144,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - a user gets one line, a developer sets POLICYBOT_DEBUG
+        if os.environ.get("POLICYBOT_DEBUG"):
+            raise
+        print(f"policybot: unexpected error ({type(exc).__name__}: {exc}); "
+              "run again with POLICYBOT_DEBUG=1 for details", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

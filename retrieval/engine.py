@@ -223,6 +223,8 @@ class Engine:
     def _pick_obligation(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
         """The obligation stating the asked slot whose words, actor and article best match the question."""
         slots = ["count", "period"] if intent.name == "count" else [intent.slot]
+        if intent.name == "frequency" and not _RECURRING.search(query.fq):
+            slots += ["deadline", "duration"]  # "最多停多久", "多长时间内报告": a limit, not a rhythm
         qset = set(query.words)
         compact_q = PUNCT.sub("", query.fq)
         ranked = self.index.top(query.scores, docs, CANDIDATE_ARTICLES)
@@ -230,7 +232,7 @@ class Engine:
         candidates = []  # (index, topic weight, actor match in the question)
         for i in (i for pos, _ in ranked for i in self._ob_by_article.get(pos, ())):
             o = self.obligations[i]
-            if not any(getattr(o, s) for s in slots):
+            if not any(_has_slot(o, s) for s in slots):
                 continue
             ob_words = self._ob_words(i)
             found = [w for w in qset if w in ob_words or any(s in ob_words for s in self._synonym_words(w))]
@@ -245,7 +247,7 @@ class Engine:
             o = self.obligations[i]
             actor = 1.5 * actor_match(o.actor, role) if use_role else 0.8 * actor
             prior = 2.0 * query.scores[self._pos[(o.doc_number, o.article_index)]] / top_score
-            total = topic + actor + prior + (0.5 if getattr(o, slots[0]) else 0)
+            total = topic + actor + prior + (0.5 if _has_slot(o, slots[0]) else 0)
             if total > best_score:
                 best, best_score = i, total
         if best is None:
@@ -417,10 +419,22 @@ class Engine:
         lines = [first_line, *notes]  # which document governs is said before the citation
         for c in citations:
             where = "，".join(x for x in (c.part, f"{c.label}{c.heading}".strip()) if x)
-            lines.append(f"依据：《{c.title}》（{c.doc_number}）{where}")
+            number = f"（{c.doc_number}）" if c.doc_number != c.title else ""
+            lines.append(f"依据：《{c.title}》{number}{where}")
             if c.quote != first_line:  # metadata answers have no sentence of the text to quote
                 lines.append(f"原文：“{c.quote}”")
         return "\n".join(lines)
+
+
+# "多久…一次", "频次", "每…": a rhythm. "一次最多停多久": a limit on one occasion.
+_RECURRING = re.compile(r"(多久|多长时间|多长).{0,12}(一次|一回)|频|每(?!次)|几次|周期|定期")
+_TIME_UNITS = {"天", "日", "小时", "分钟", "个月", "周", "年", "个工作日"}
+
+
+def _has_slot(o: Obligation, slot: str) -> bool:
+    if slot == "duration":  # a count of time: "不少于30日", "2个月"
+        return bool(o.count) and o.count_unit in _TIME_UNITS
+    return bool(getattr(o, slot))
 
 
 def _clause_window(sentence: str, clause: str, limit: int) -> str:

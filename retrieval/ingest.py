@@ -268,11 +268,11 @@ def cmd_ingest(args) -> int:
         print(f"warning: corpus file {p}", file=sys.stderr)
 
     plans: list[Plan] = []
-    for i, path in enumerate(files, 1):
-        try:
-            plans.append(_plan_one(path, args))
-        except ReadError as exc:
-            refused.append(Refusal(path, str(exc)))
+    for path, result in _plan_all(files, args):
+        if isinstance(result, ReadError):
+            refused.append(Refusal(path, str(result)))
+        else:
+            plans.append(result)
     _match(plans, existing, refused, docs_dir)
     plans = [p for p in plans if not any(r.source == p.source for r in refused)]
     _resolve_parents(plans, existing, args)
@@ -313,8 +313,52 @@ def cmd_ingest(args) -> int:
     print(f"\n{summary} → {docs_dir}", file=out)
     if to_write:
         print("a running bot picks the change up by itself (it watches the corpus files) or on /reload", file=out)
+    _index(corpus_dir, out)
     _timing(started, out)
     return 1 if refused else 0
+
+
+def _index(corpus_dir: Path, out) -> None:
+    """Bring the persisted index up to date, so the CLI and the bot start without re-tokenizing."""
+    from .index_store import index_dir, load
+
+    t = time.perf_counter()
+    loaded = load(corpus_dir, progress=sys.stderr.isatty())
+    print(f"index: {len(loaded.index.articles)} articles, {loaded.rebuilt} document(s) (re)indexed in "
+          f"{time.perf_counter() - t:.1f} s → {index_dir(corpus_dir)}", file=out)
+
+
+PARALLEL_FROM = 40  # files to read before a second process pays for its start
+
+
+def _plan_safe(path: Path, args) -> Plan | ReadError:
+    try:
+        return _plan_one(path, args)
+    except ReadError as exc:
+        return exc
+
+
+def _plan_all(files: list[Path], args):
+    """(path, Plan or ReadError) for every file, in order: on every core when there are many, with a progress bar."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(files), unit="file", desc="reading", disable=not sys.stderr.isatty(), leave=False)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) >= PARALLEL_FROM and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from functools import partial
+
+        options = argparse.Namespace(**{k: v for k, v in vars(args).items() if not callable(v)})
+        with ProcessPoolExecutor(workers) as pool:
+            for path, result in zip(files, pool.map(partial(_plan_safe, args=options), files, chunksize=8)):
+                bar.update(1)
+                yield path, result
+    else:
+        for path in files:
+            result = _plan_safe(path, args)
+            bar.update(1)
+            yield path, result
+    bar.close()
 
 
 def _timing(started: float, out) -> None:

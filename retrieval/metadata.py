@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Document
-from .parse import clean_lines, marker, simp
-from .text import cn_to_int, fold_whitespace, split_sentences
+from .parse import clean_lines, marker
+from .text import cn_to_int, fold_whitespace, simp, split_sentences
 
 # ---- 文号 -----------------------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ class Document:
     parts: list[str] = field(default_factory=list)
     preamble: str = ""  # addressee and introduction before the first part
     warnings: list[str] = field(default_factory=list)  # what the parser noticed (gaps, duplicates)
+    layout: str = ""  # how the articles are numbered, as the parser recognized it
 
     @property
     def doc_number(self) -> str:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from .models import Article, Document, Obligation
-from .text import PUNCT, cn_to_int, fold, split_clauses, split_sentences
+from .text import PUNCT, cn_to_int, fold, simp, split_clauses, split_sentences
 
 _CN = "一二两三四五六七八九十"
 _NUM = rf"(?:\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+)?|[{_CN}]+)"
@@ -22,12 +22,12 @@ _PERIOD = re.compile(rf"每(?:个)?(?P<n>\d+|[{_CN}])?(?:个)?(?P<u>星期|季�
 _COMPACT_PERIOD = re.compile(r"(?<![每\d一二两三四个])(?P<u>周|月|季)(?=调度|分析|通报|研判|报告|考核|例会)")
 _QUALIFIER = re.compile(r"(不少于|不低于|不超过|不多于|不得少于|至少|最多|原则上|左右|以上|以内)")
 _COUNT = re.compile(
-    rf"(?P<num>\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+)?)\s*(?P<unit>个工作日|个月|个|次|天|项|起|名|人|家|场|轮|篇|小时|周|件|条|户|批)"
-    rf"|(?P<cnum>[{_CN}]+)\s*(?P<cunit>次|天|个工作日|个月)")
+    rf"(?P<num>\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+)?)\s*(?P<unit>个工作日|个月|个|次|天|日|项|起|名|人|家|场|轮|篇|小时|分钟|周|件|条|户|批)"
+    rf"|(?P<cnum>[{_CN}]+)\s*(?P<cunit>次|天|个工作日|个月|小时|分钟)")
 _DEADLINE = re.compile(
     rf"提前\s*(?P<a>{_NUM})\s*(?P<au>个工作日|个月|天|日|周|小时)"
-    rf"|(?P<b>{_NUM})\s*(?P<bu>个工作日|个月|天|日|小时)\s*(?:以内|之内|内)"
-    rf"|不超过\s*(?P<c>{_NUM})\s*(?P<cu>个工作日|天|日)")
+    rf"|(?P<b>{_NUM})\s*(?P<bu>个工作日|个月|天|日|小时|分钟)\s*(?:以内|之内|内)"
+    rf"|不(?:得)?超过\s*(?P<c>{_NUM})\s*(?P<cu>个工作日|天|日|小时|分钟)")
 _DATE = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|每月\s*\d{1,2}\s*日(?:左右|前|之前|以前)?"
@@ -41,6 +41,7 @@ _ACTOR_SUFFIX = re.compile(
     r"领导班子成员|班子成员|组成人员|党组成员|主要负责同志|主要负责人|负责同志|负责人|市级领导|领导干部|党员干部|"
     r"领导同志|工作人员|书记|副市长|市长|政府[（(]管委[)）]|政府|管委|部门|单位|党组|党委|链办|开发区|镇街区|镇街|办公室|中心组|人员|领导")
 _ACTOR_STOP = re.compile(r"每|(?<![主重需])要|须|(?<![相适])应|不得|将|按|至少|不少于|带头|[\d、]")
+_ENUMERATOR = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[)）]\s*")
 _ACTOR_PREFIX = re.compile(r"^(?:原则上|其中)")
 _NOT_ACTOR = re.compile(
     r"开展|加强|改进|落实|执行|推动|推进|建立|健全|完善|深化|实行|实施|坚持|严格|规范|提升|强化|聚焦|依托|用好|发挥|"
@@ -50,7 +51,8 @@ _NOT_ACTOR = re.compile(
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """What the patterns read: NFKC and simplified script, one character for one where it matters."""
+    return simp(unicodedata.normalize("NFKC", text))
 
 
 def canonical_period(unit: str, n: str | None = None) -> str:
@@ -192,6 +194,7 @@ def extract_article(article: Article) -> list[Obligation]:
                     slots["period"], slots["period_text"] = prev_period
                 if "period" in slots:
                     prev_period = (slots["period"], slots["period_text"])
+                clause = _ENUMERATOR.sub("", clause)  # "（二）配备…": the list mark is no part of the duty
                 if own:
                     statement = clause
                 elif clause.startswith("其中"):

@@ -19,42 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .models import Article, Document, DocumentMeta
-from .text import cn_to_int, fold_whitespace, split_sentences, strip_invisible
+from .text import cn_to_int, fold_whitespace, simp, split_sentences, strip_invisible
 
 _CN_NUM = "零〇一二三四五六七八九十百千两"
 _NUM = rf"[{_CN_NUM}\d]+"
 _TERMINAL = tuple("。！？!?；;：:”」)）")
-
-# ---- traditional script: matched in simplified form, one character for one ---------------------
-
-_T2S_TABLE: dict[int, str] = {}
-_CONVERTER = []
-
-
-def _t2s():
-    if not _CONVERTER:
-        import opencc
-
-        _CONVERTER.append(opencc.OpenCC("t2s"))
-    return _CONVERTER[0]
-
-_T2S_SEEN: set[str] = set()
-
-
-def simp(text: str) -> str:
-    """Traditional → simplified, character for character (positions map back to the original)."""
-    new = set(text) - _T2S_SEEN
-    if new:
-        new = {ch for ch in new if ch >= "\u2e80"}
-        _T2S_SEEN.update(set(text) - new)
-        cc = _t2s()
-        for ch in new:
-            s = cc.convert(ch)
-            if len(s) == 1 and s != ch:
-                _T2S_TABLE[ord(ch)] = s
-        _T2S_SEEN.update(new)
-    return text.translate(_T2S_TABLE)
-
 
 # ---- markers --------------------------------------------------------------------------------------
 
@@ -500,7 +469,7 @@ def parse_document(raw: str, meta: DocumentMeta) -> Document:
             doc_number=meta.doc_number, index=len(doc.articles), number=None, label="", heading="施行与废止",
             body=body, part="", kind="closing", sentences=split_sentences(body)))
     doc.preamble = _preamble(preamble, meta)
-    doc.layout = layout.name  # type: ignore[attr-defined]
+    doc.layout = layout.name
     doc.warnings = _numbering(opened, art, restarted) + notes
     if not any(a.kind == "article" for a in doc.articles):
         raise ValueError("no recognizable structure: no article text found")

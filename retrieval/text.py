@@ -41,19 +41,26 @@ def fold(text: str) -> str:
     return fold_whitespace(text).lower()
 
 
-def fold_keep_length(text: str) -> str:
-    """Like fold() but one character out per character in, so positions map back to the original."""
-    out = []
-    for ch in text:
-        f = unicodedata.normalize("NFKC", ch)
-        out.append(f if len(f) == 1 else ch)
-    return _t2s().convert("".join(out)).lower()
+_T2S_TABLE: dict[int, str] = {}
+_T2S_SEEN: set[str] = set()
+
+
+def simp(text: str) -> str:
+    """Traditional → simplified, character for character, so positions map back to the original."""
+    new = {ch for ch in set(text) - _T2S_SEEN if ch >= "\u2e80"}
+    if new:
+        cc = _t2s()
+        for ch in new:
+            s = cc.convert(ch)
+            if len(s) == 1 and s != ch:
+                _T2S_TABLE[ord(ch)] = s
+    _T2S_SEEN.update(text)
+    return text.translate(_T2S_TABLE)
 
 
 # Punctuation and spacing, removed when two texts are compared word for word.
 PUNCT = re.compile(r"[\s，,。；;：:、“”\"‘’()（）《》〔〕\[\]【】!！?？·.…-]")
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 _CLAUSE_SEP = re.compile(r"[，,；;：:]")
 
 
