@@ -181,6 +181,7 @@ def extract_article(article: Article) -> list[Obligation]:
         prev_clause = ""
         prev_period: tuple[str, str] | None = None
         for raw_clause in split_clauses(sentence):
+            raw_clause = _ENUMERATOR.sub("", raw_clause)  # "（二）配备…": the list mark is no part of the duty
             for clause in _split_ellipsis(raw_clause):
                 own = find_actor(clause)
                 if own and own not in actors:
@@ -194,7 +195,6 @@ def extract_article(article: Article) -> list[Obligation]:
                     slots["period"], slots["period_text"] = prev_period
                 if "period" in slots:
                     prev_period = (slots["period"], slots["period_text"])
-                clause = _ENUMERATOR.sub("", clause)  # "（二）配备…": the list mark is no part of the duty
                 if own:
                     statement = clause
                 elif clause.startswith("其中"):
