@@ -61,7 +61,13 @@ def _signature(path: Path) -> list[int]:
 
 
 def _lexicon_signature(corpus_dir: Path) -> str:
+    """What the cached data depends on besides the documents: the lexicon and the code that
+    parses, extracts and counts (a new release re-indexes by itself)."""
     h = hashlib.sha1(str(FORMAT).encode())
+    from . import bm25, index, models, obligations, parse, text, tokenize
+
+    for module in (bm25, index, models, obligations, parse, text, tokenize):
+        h.update(Path(module.__file__).read_bytes())
     lex = lexicon_dir(corpus_dir)
     for name in ("dictionary.txt", "synonyms.yaml", "stopwords.txt"):
         p = lex / name
