@@ -103,20 +103,30 @@ def load_document(meta_path: Path) -> Document:
         raise CorpusError(f"{meta.text_file}: {exc}") from None
 
 
-def load_documents(corpus_dir: Path) -> list[Document]:
+def metadata_files(corpus_dir: Path) -> list[Path]:
+    """The YAML file of every document in a corpus, in a stable order."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus directory not found: {corpus_dir}")
     metas = sorted(documents_dir(corpus_dir).glob("*.yaml"))
     if not metas:
         raise CorpusError(f"no documents in {corpus_dir} (expected documents/*.yaml beside their texts)")
-    docs = [load_document(p) for p in metas]
+    return metas
+
+
+def link_documents(docs: list[Document]) -> None:
+    """Checks and links across documents: one document per 文号; parents named by title → 文号."""
     seen: dict[str, str] = {}
     for d in docs:
         if d.doc_number in seen:
             raise CorpusError(f"{d.meta.slug}.yaml: 文号 {d.doc_number} is also used by {seen[d.doc_number]}.yaml")
         seen[d.doc_number] = d.meta.slug
     resolve_parents(docs)
+
+
+def load_documents(corpus_dir: Path) -> list[Document]:
+    docs = [load_document(p) for p in metadata_files(corpus_dir)]
+    link_documents(docs)
     return docs
 
 

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .bm25 import SparseBM25
-from .corpus import CorpusError, documents_dir, lexicon_dir, load_document, read_lexicon, resolve_parents
+from .corpus import CorpusError, lexicon_dir, link_documents, load_document, metadata_files, read_lexicon
 from .index import ArticleIndex, article_counts, document_prior
 from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
@@ -116,11 +116,7 @@ def _document(data: dict) -> Document:
 def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -> Loaded:
     """The corpus with its index: from .index where it is current, parsing only what changed."""
     corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus directory not found: {corpus_dir}")
-    metas = sorted(documents_dir(corpus_dir).glob("*.yaml"))
-    if not metas:
-        raise CorpusError(f"no documents in {corpus_dir} (expected documents/*.yaml beside their texts)")
+    metas = metadata_files(corpus_dir)
     root = index_dir(corpus_dir)
     manifest = _read_json(root / "manifest.json") or {}
     lexicon = _lexicon_signature(corpus_dir)
@@ -159,12 +155,7 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
         documents.append(doc)
         obligations.extend(Obligation(**o) for o in data["obligations"])
         terms.update(data["terms"])
-    seen: dict[str, str] = {}
-    for d in documents:
-        if d.doc_number in seen:
-            raise CorpusError(f"{d.meta.slug}.yaml: 文号 {d.doc_number} is also used by {seen[d.doc_number]}.yaml")
-        seen[d.doc_number] = d.meta.slug
-    resolve_parents(documents)
+    link_documents(documents)
     for t in terms:
         tokenizer.add_word(t)
 
