@@ -20,8 +20,8 @@ from .bm25 import SparseBM25, smoothed_idf
 from .models import Article
 from .tokenize import Tokenizer
 
-BIGRAM_WEIGHT = 0.6
-PRIOR_WEIGHT = 0.6
+BIGRAM_WEIGHT = 0.5
+PRIOR_WEIGHT = 2.0
 _NOT_IN_BIGRAM = re.compile(r"[\s\W_]")
 
 
