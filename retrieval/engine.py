@@ -8,7 +8,7 @@ coverage of its content words); otherwise the engine says nothing governs it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import index_store
@@ -16,7 +16,7 @@ from .corpus import bundled_corpus_dir
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation
-from .obligations import actor_match
+from .obligations import actor_match, find_actor
 from .text import PUNCT, fold, split_clauses, strip_invisible, truncate
 from .tokenize import Tokenizer
 from .training import first_difference
@@ -48,7 +48,6 @@ class _Pick:
     score: float
     coverage: float
     obligation: Obligation | None = None
-    extra: list[str] = field(default_factory=list)
 
 
 class Engine:
@@ -281,7 +280,6 @@ class Engine:
                 clause = split_clauses(sentence)[0] if split_clauses(sentence) else sentence
             line = sentence if len(sentence) <= FIRST_LINE else _clause_window(sentence, clause, FIRST_LINE)
             if intent.name == "who":
-                from .obligations import find_actor
                 actor = find_actor(sentence) or find_actor(clause)
                 if actor and not line.startswith(actor):
                     line = truncate(f"{actor}：{line}", FIRST_LINE)
