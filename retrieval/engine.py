@@ -261,51 +261,65 @@ class Engine:
         return _Pick(article, line + "。", o.sentence, best_score, coverage, o)
 
     def _pick_sentence(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
-        words, scores = query.words, query.scores
-        for i, score in self.index.top(scores, docs, 3):
+        """The best sentence of the best covering article (of the top three, for a definition: the one
+        whose sentence defines the term)."""
+        candidates = []
+        for i, score in self.index.top(query.scores, docs, 3):
             article = self.index.articles[i]
             coverage = self._coverage(query.topic, self.index.token_set(i), fold(article.heading + article.body))
             if coverage < MIN_COVERAGE:
                 continue
-            sentence, clause = self._best_sentence(article, words)
-            if intent.name == "definition" and article.heading and self._coverage(
-                    query.topic, set(self.tokenizer.words(article.heading)), fold(article.heading)) >= MIN_COVERAGE:
-                # the article is about the term: its opening sentences define it
-                opening = ""
-                for sent in article.sentences[1:]:
-                    if opening and len(opening) + len(sent) > FIRST_LINE:
-                        break
-                    opening += sent
-                sentence = opening or sentence
-                clause = split_clauses(sentence)[0] if split_clauses(sentence) else sentence
-            line = sentence if len(sentence) <= FIRST_LINE else _clause_window(sentence, clause, FIRST_LINE)
-            if intent.name == "who":
-                actor = find_actor(sentence) or find_actor(clause)
-                if actor and not line.startswith(actor):
-                    line = truncate(f"{actor}：{line}", FIRST_LINE)
-            return _Pick(article, line, sentence, score, coverage)
-        return None
+            sentence, clause, weight = self._best_sentence(article, query.words, intent.name == "definition")
+            candidates.append((i, score, coverage, sentence, clause, weight))
+            if intent.name != "definition":
+                break
+        if not candidates:
+            return None
+        i, score, coverage, sentence, clause, _ = max(candidates, key=lambda c: c[5]) \
+            if intent.name == "definition" else candidates[0]
+        article = self.index.articles[i]
+        if intent.name == "definition" and article.heading and self._coverage(
+                query.topic, set(self.tokenizer.words(article.heading)), fold(article.heading)) >= MIN_COVERAGE:
+            # the article is about the term: its opening sentences define it
+            opening = ""
+            for sent in article.sentences[1:]:
+                if opening and len(opening) + len(sent) > FIRST_LINE:
+                    break
+                opening += sent
+            sentence = opening or sentence
+            clause = split_clauses(sentence)[0] if split_clauses(sentence) else sentence
+        line = sentence if len(sentence) <= FIRST_LINE else _clause_window(sentence, clause, FIRST_LINE)
+        if intent.name == "who":
+            actor = find_actor(sentence) or find_actor(clause)
+            if actor and not line.startswith(actor):
+                line = truncate(f"{actor}：{line}", FIRST_LINE)
+        return _Pick(article, line, sentence, score, coverage)
 
-    def _best_sentence(self, article: Article, words: list[str]) -> tuple[str, str]:
-        """The sentence (and its clause) that shares the most question weight."""
+    def _best_sentence(self, article: Article, words: list[str], definition: bool = False) -> tuple[str, str, float]:
+        """The sentence (and its clause) that shares the most question weight; for a definition,
+        a sentence that defines ("是指", "…为差评", "分为") outweighs one that only mentions."""
         qset = set(self.tokenizer.expand(words))
         best = ("", "", -1.0)
         sentences = article.sentences[1:] if article.heading and len(article.sentences) > 1 else article.sentences
         for s in sentences:
+            defines = definition and bool(_DEFINES.search(s))
             for c in split_clauses(s) or [s]:
                 toks = set(self.tokenizer.words(c))
                 score = sum(self._weight(w) for w in qset if w in toks)
+                if defines and score > 0:
+                    score *= 2
                 if score > best[2]:
                     best = (s, c, score)
-        return best[0] or article.body, best[1] or article.body
+        return best[0] or article.body, best[1] or article.body, best[2]
 
     def _pick_closing(self, docs: set[str], keyword: str) -> _Pick | None:
         for doc in sorted((self.by_number[n] for n in docs), key=lambda d: d.meta.level != "县级市"):
             closing = next((a for a in doc.articles if a.kind == "closing"), None)
-            if closing:
-                sentence = next((s for s in closing.sentences if keyword in s), None)
+            for article in ([closing] if closing else []) + doc.articles[::-1][:3]:
+                sentence = next((s for s in article.sentences if keyword in s and
+                                 (keyword != "施行" or re.search(r"自.{0,30}(施行|实施|生效)", s))), None)
                 if sentence:
-                    return _Pick(closing, truncate(sentence, FIRST_LINE), sentence, 1.0, 1.0)
+                    return _Pick(article, truncate(sentence, FIRST_LINE), sentence, 1.0, 1.0)
             if keyword == "废止" and doc.meta.repeals:
                 art = closing or doc.articles[-1]
                 line = f"《{doc.title}》废止了{'、'.join(doc.meta.repeals)}（据文件元数据）。"
@@ -425,6 +439,7 @@ class Engine:
 
 
 # "多久…一次", "频次", "每…": a rhythm. "一次最多停多久": a limit on one occasion.
+_DEFINES = re.compile(r"是指|所称|指的是|包括|分为|称为|为“?[^，,。；;“”]{1,10}”?[。；;]?$")
 _RECURRING = re.compile(r"(多久|多长时间|多长).{0,12}(一次|一回)|频|每(?!次)|几次|周期|定期")
 _TIME_UNITS = {"天", "日", "小时", "分钟", "个月", "周", "年", "个工作日"}
 

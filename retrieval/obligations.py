@@ -39,8 +39,11 @@ _RATIO = re.compile(r"(?:百分之[\d一二三四五六七八九十百]+|\d+(?:\
 # An actor is a clause's opening noun phrase that ends in an office or body.
 _ACTOR_SUFFIX = re.compile(
     r"领导班子成员|班子成员|组成人员|党组成员|主要负责同志|主要负责人|负责同志|负责人|市级领导|领导干部|党员干部|"
-    r"领导同志|工作人员|书记|副市长|市长|政府[（(]管委[)）]|政府|管委|部门|单位|党组|党委|链办|开发区|镇街区|镇街|办公室|中心组|人员|领导")
+    r"领导同志|工作人员|书记|副市长|市长|政府[（(]管委[)）]|政府|管委|部门|单位|党组|党委|链办|开发区|镇街区|镇街|办公室|中心组|人员|领导|"
+    r"局|厅|署|委员会|中心|机构|经营者|管理者")
 _ACTOR_STOP = re.compile(r"每|(?<![主重需])要|须|(?<![相适])应|不得|将|按|至少|不少于|带头|[\d、]")
+# A clause that opens with its rhythm or amount has no subject of its own: the clause before says what.
+_SUBJECTLESS = re.compile(r"每|全年|定期|至少|不少于|不超过|不低于|[\d一二两三四五六七八九十]")
 _ENUMERATOR = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[)）]\s*")
 _ACTOR_PREFIX = re.compile(r"^(?:原则上|其中)")
 _NOT_ACTOR = re.compile(
@@ -201,8 +204,8 @@ def extract_article(article: Article) -> list[Obligation]:
                     statement = clause[2:]  # "其中…占比不低于50%": the share is the whole statement
                 elif actor:
                     statement = actor + clause
-                elif prev_clause and len(prev_clause) + len(clause) <= 60:
-                    statement = prev_clause + "，" + clause
+                elif prev_clause and _SUBJECTLESS.match(_fold(clause)) and len(prev_clause) + len(clause) <= 60:
+                    statement = prev_clause + "，" + clause  # "…中心组学习，每月学习研讨不少于1次"
                 else:
                     statement = clause
                 for period in _compact_periods(clause, slots):
