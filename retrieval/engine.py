@@ -142,8 +142,8 @@ class Engine:
                     parent = self.by_number[pick.article.doc_number]
                     notes.append(f"{scope_city}的文件对此没有规定，以上是{parent.city or ''}上级文件"
                                  f"《{parent.title}》的规定。")
-                return self._answer(intent, pick, scores, scopes, notes, top)
-        return self._abstain(intent, self._ranked(scores, scopes, top), notes, top)
+                return self._answer(intent, pick, query, scopes, notes, top)
+        return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
 
     def _query_words(self, fq: str, precise: bool = False) -> list[str]:
         """Topic words of a question, city names left out (they choose the scope, not the clause)."""
@@ -368,7 +368,6 @@ class Engine:
     # ---- comparison ----------------------------------------------------------------------------
 
     def _compare(self, intent: Intent, query: _Query, cities: list[str], notes, top) -> Answer:
-        scores, words = query.scores, query.words
         picks: list[tuple[str, _Pick]] = []
         for c in cities:
             docs = {d.doc_number for d in self.documents if d.city == c}
@@ -378,7 +377,7 @@ class Engine:
             else:
                 notes.append(f"{c}的文件对此没有规定。")
         if not picks:
-            return self._abstain(intent, self._ranked(scores, self._scopes(None), top), notes, top)
+            return self._abstain(intent, self._ranked(query, self._scopes(None), top), notes, top)
         if len(picks) == 2 and not picks[0][1].obligation and not picks[1][1].obligation:
             a, b = picks[0][1], picks[1][1]
             diff = first_difference(a.article, b.article)  # the alignment `policybot compare` shows
@@ -396,10 +395,13 @@ class Engine:
 
     # ---- rendering -----------------------------------------------------------------------------
 
-    def _ranked(self, scores, scopes, top) -> list[Citation]:
+    def _ranked(self, query: _Query, scopes, top) -> list[Citation]:
+        """Articles by score within the documents that govern the asker (their city's and those it is
+        issued under), then any others."""
+        governing = set().union(*(docs for docs, _ in scopes)) if scopes else None
         out, seen = [], set()
-        for docs, _ in scopes + [(None, "all")]:
-            for i, s in self.index.top(scores, docs, top):
+        for docs in (governing, None):
+            for i, s in self.index.top(query.scores, docs, top):
                 if i not in seen:
                     seen.add(i)
                     art = self.index.articles[i]
@@ -408,9 +410,9 @@ class Engine:
                     return out
         return out
 
-    def _answer(self, intent: Intent, pick: _Pick, scores, scopes, notes, top) -> Answer:
+    def _answer(self, intent: Intent, pick: _Pick, query: _Query, scopes, notes, top) -> Answer:
         first = self.citation(pick.article, pick.quote, max(pick.score, 0.0))
-        rest = [c for c in self._ranked(scores, scopes, top + 1)
+        rest = [c for c in self._ranked(query, scopes, top + 1)
                 if (c.doc_number, c.article, c.label) != (first.doc_number, first.article, first.label)]
         citations = [first] + rest[: top - 1]
         text = self._render(pick.first_line, [first], notes)
