@@ -234,7 +234,9 @@ class Engine:
             if not any(_has_slot(o, s) for s in slots):
                 continue
             ob_words = self._ob_words(i)
-            found = [w for w in qset if w in ob_words or any(s in ob_words for s in self._synonym_words(w))]
+            # a single character counts by presence, as in _coverage ("整改完" ~ "完成整改")
+            found = [w for w in qset if w in ob_words or any(s in ob_words for s in self._synonym_words(w))
+                     or (len(w) == 1 and w in fold(o.clause))]
             if not found:
                 continue
             candidates.append((i, sum(self._weight(w) for w in found), actor_match(o.actor, compact_q)))

@@ -61,3 +61,9 @@ def test_who_is_responsible(engine):
 def test_no_other_city_governs_here(engine):
     a = ask(engine, "市政府领导多久接听一次热线？")
     assert not a.answered
+
+
+def test_the_clause_that_does_what_is_asked_wins_over_its_neighbour(engine):
+    """回访 (1 day) and 整改 (3 days) share a sentence; "整改完" asks for the second."""
+    a = ask(engine, "差评多久必须整改完？")
+    assert "3个工作日内完成整改" in a.first_line and "回访" not in a.first_line
