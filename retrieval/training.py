@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .obligations import actor_match
 from .models import Article, Citation, Document, Obligation
-from .text import cn_to_int, fold, split_clauses, split_sentences, truncate
+from .text import PUNCT, cn_to_int, fold, split_clauses, split_sentences, truncate
 
 # Canonical periods in the order duty lists show them; others (每天, 每3个月 …) follow by length of period.
 PERIODS = ["每周", "每2周", "每月", "每季度", "每半年", "每年"]
@@ -44,7 +44,6 @@ _QTY = re.compile(rf"(?<![\d.\-])(\d+(?:\.\d+)?(?:-\d+)?)({_UNITS})")
 _PERIOD_ANY = re.compile(rf"每(?:个)?(?:\d+|[{_CN}])?(?:个)?(?:星期|季度|半年|工作日|个月|周|月|季|年|天|日)(?!\d)|全年"
                          r"|(?<![每\d一二两三四个])(?:周|月|季)(?=调度|分析|通报|研判|报告|考核|例会)")
 _RATIO_ANY = re.compile(r"\d+(?:\.\d+)?%|百分之")
-_PUNCT = re.compile(r"[\s，,。；;：:、“”\"‘’()（）《》〔〕\[\]【】!！?？·.…\-]")
 
 
 def normalize(text: str) -> str:
@@ -65,7 +64,7 @@ def occurs(option: str, text: str) -> bool:
 # ---- roles ------------------------------------------------------------------------------------
 
 def _role_key(text: str) -> str:
-    k = _PUNCT.sub("", fold(text))
+    k = PUNCT.sub("", fold(text))
     for prefix in ("每个", "各"):
         if k.startswith(prefix) and len(k) > len(prefix) + 1:
             k = k[len(prefix):]
@@ -155,8 +154,8 @@ def _part_matches(key: str, part: str) -> bool:
     if n is not None:  # "三" / "3" / "三、": the part numbered so
         m = re.match(rf"^([{_CN}百]+|\d+)\s*[、.．]", fold(part))
         return bool(m) and cn_to_int(m.group(1)) == n
-    kk = _PUNCT.sub("", k)
-    return bool(kk) and kk in _PUNCT.sub("", fold(part))
+    kk = PUNCT.sub("", k)
+    return bool(kk) and kk in PUNCT.sub("", fold(part))
 
 
 # ---- quiz -------------------------------------------------------------------------------------
@@ -811,7 +810,7 @@ def outline(engine, doc_key: str) -> list[tuple[str, list[Article]]]:
     """A document's parts in order, each with its articles. Articles under no part (the closing
     provisions) come last under the title ""."""
     key = (doc_key or "").strip()
-    doc = engine.document(key) or next((d for d in engine.documents if key and d.meta.slug == key), None)
+    doc = engine.document(key)
     if doc is None:
         known = "；".join(f"{d.doc_number}（{d.city or d.title}）" for d in engine.documents[:5])
         raise TrainingError(f"没有找到文件“{truncate(doc_key or '', 30)}”。可用文号或城市，例如：{known}")
