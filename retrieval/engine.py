@@ -225,6 +225,7 @@ class Engine:
         if intent.name == "frequency" and not _RECURRING.search(query.fq):
             slots += ["deadline", "duration"]  # "最多停多久", "多长时间内报告": a limit, not a rhythm
         qset = set(query.words)
+        singles = [w for w in qset if len(w) == 1]
         compact_q = PUNCT.sub("", query.fq)
         ranked = self.index.top(query.scores, docs, CANDIDATE_ARTICLES)
         top_score = ranked[0][1] if ranked else 1.0
@@ -234,9 +235,10 @@ class Engine:
             if not any(_has_slot(o, s) for s in slots):
                 continue
             ob_words = self._ob_words(i)
-            # a single character counts by presence, as in _coverage ("整改完" ~ "完成整改")
-            found = [w for w in qset if w in ob_words or any(s in ob_words for s in self._synonym_words(w))
-                     or (len(w) == 1 and w in fold(o.clause))]
+            found = [w for w in qset if w in ob_words or any(s in ob_words for s in self._synonym_words(w))]
+            if singles:  # a single character counts by presence, as in _coverage ("整改完" ~ "完成整改")
+                text = fold(o.clause)
+                found += [w for w in singles if w not in found and w in text]
             if not found:
                 continue
             candidates.append((i, sum(self._weight(w) for w in found), actor_match(o.actor, compact_q)))
@@ -354,9 +356,8 @@ class Engine:
             return pick
         if pick.obligation is not None:
             same = PUNCT.sub("", fold(pick.obligation.clause))
-            for o in self.obligations:
-                if o.doc_number == parent.doc_number and o.article_index == twin.index \
-                        and PUNCT.sub("", fold(o.clause)) == same:
+            for o in (self.obligations[i] for i in self._ob_by_article.get(self._pos[(parent.doc_number, twin.index)], ())):
+                if PUNCT.sub("", fold(o.clause)) == same:
                     return self._parent_version(_Pick(twin, pick.first_line, o.sentence, pick.score,
                                                       pick.coverage, o))
             return pick
@@ -442,8 +443,8 @@ class Engine:
         return "\n".join(lines)
 
 
-# "多久…一次", "频次", "每…": a rhythm. "一次最多停多久": a limit on one occasion.
 _DEFINES = re.compile(r"是指|所称|指的是|包括|分为|称为|为“?[^，,。；;“”]{1,10}”?[。；;]?$")
+# "多久…一次", "频次", "每…": a rhythm. "一次最多停多久": a limit on one occasion.
 _RECURRING = re.compile(r"(多久|多长时间|多长).{0,12}(一次|一回)|频|每(?!次)|几次|周期|定期")
 _TIME_UNITS = {"天", "日", "小时", "分钟", "个月", "周", "年", "个工作日"}
 

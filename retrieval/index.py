@@ -18,6 +18,7 @@ import numpy as np
 
 from .bm25 import SparseBM25, smoothed_idf
 from .models import Article
+from .text import fold
 from .tokenize import Tokenizer
 
 BIGRAM_WEIGHT = 0.5
@@ -37,8 +38,6 @@ def bigrams(folded: str) -> list[str]:
 
 def article_counts(tokenizer: Tokenizer, article: Article) -> tuple[dict[str, int], dict[str, int]]:
     """(word counts, bigram counts) of one article: what the index stores per article."""
-    from .text import fold
-
     text = article_text(article)
     return dict(Counter(tokenizer.words(text))), dict(Counter(bigrams(fold(text))))
 

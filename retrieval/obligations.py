@@ -151,8 +151,9 @@ def _split_ellipsis(clause: str) -> list[str]:
     heads = []
     for seg in segments:
         actor = find_actor(seg)
-        pm = _PERIOD.search(_fold(seg))
-        if not actor or not pm or not _fold(seg).startswith(_fold(actor)):
+        folded = _fold(seg)
+        pm = _PERIOD.search(folded)
+        if not actor or not pm or not folded.startswith(_fold(actor)):
             return [clause]
         heads.append((seg, pm))
     last_seg, last_pm = heads[-1]
@@ -167,10 +168,10 @@ def _split_ellipsis(clause: str) -> list[str]:
 
 def _compact_periods(clause: str, slots: dict) -> list[dict]:
     """"周调度、月分析" states two periods in one clause: one obligation each."""
-    found = [m for m in _COMPACT_PERIOD.finditer(_fold(clause))]
+    text = _fold(clause)
+    found = list(_COMPACT_PERIOD.finditer(text))
     if len(found) < 2 or "每" in slots.get("period_text", "每"):
         return [{}]
-    text = _fold(clause)
     return [{"period": canonical_period(m.group("u")), "period_text": text[m.start():m.start() + 3]} for m in found]
 
 
