@@ -3,6 +3,8 @@
 
     .venv/bin/python bench/bench_seed.py [--repeat 20]
 
+Run it from the dev venv (`pip install -e '.[test]'`): rank-bm25, the baseline, comes with the test extra.
+
 Baseline (same run, same questions): rank-bm25 BM25Okapi over the raw article text of the bundled
 documents, tokenized with stock jieba.lcut_for_search; a question costs one tokenization and one
 get_scores. PolicyBot does more per question (intents, obligations, coverage, citations), so the
@@ -72,7 +74,7 @@ def main() -> int:
 
     base_start = timed(baseline_load, 5)
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot.cli", "ask", "多久开展一次一线办公？"], cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "cli.main", "ask", "多久开展一次一线办公？"], cwd=ROOT,
                    capture_output=True, check=True)
     cli_first_answer = time.perf_counter() - t
 

@@ -4,6 +4,8 @@
     .venv/bin/python bench/bench_stard.py                      # STARD laws (1,322 documents) and the seeds
     .venv/bin/python bench/bench_stard.py --limit 300          # fewer STARD questions, quicker
 
+Run it from the dev venv (`pip install -e '.[test]'`): rank-bm25, the baseline, comes with the test extra.
+
 For each corpus it prints: ingest time, index size, start-up time (a fresh process loading the
 corpus and answering one question), per-question median and p99, peak memory (max RSS of that
 process), and on STARD MRR@10 / hit@1/3/10 over ../shared/corpora/stard/train_queries.jsonl.
@@ -30,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 STARD = SHARED / "corpora" / "stard"
-POLICYBOT = [sys.executable, "-m", "bot.cli"]
+POLICYBOT = [sys.executable, "-m", "cli.main"]
 
 
 def fold(text: str) -> str:

@@ -4,14 +4,22 @@
     build_application(config) -> Application
 
 The Service (engine + store) lives in bot_data["service"]; post_init loads it, registers the
-command menus and starts the corpus watcher; post_stop/post_shutdown stop and close them.
+command menus and schedules the corpus watcher on the JobQueue; post_shutdown closes the store.
+Defaults send every text as HTML without link previews.
 """
 from __future__ import annotations
 
 import logging
 import sys
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -19,6 +27,8 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -29,13 +39,11 @@ from retrieval.corpus import CorpusError
 from . import handlers as h
 from . import render as R
 from .config import Config
-from .service import WATCH_INTERVAL, Service
+from .corpus_watch import WATCH_INTERVAL
+from .service import Service
 from .store import StoreError
 
 log = logging.getLogger("policybot")
-
-PRIVATE_COMMANDS = [("start", "开始 / 欢迎")] + R.HELP
-GROUP_COMMANDS = [c for c in R.HELP if c[0] in ("help", "quiz", "article", "outline", "docs", "duties", "compare")]
 
 
 def file_url(base_url: str) -> str:
@@ -53,8 +61,8 @@ def build_application(config: Config, engine=None, store=None, watch_interval: f
         .base_url(config.base_url)
         .base_file_url(file_url(config.base_url))
         .rate_limiter(AIORateLimiter(max_retries=2))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
-        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
@@ -89,16 +97,29 @@ async def post_init(app: Application) -> None:
     svc: Service = app.bot_data["service"]
     await svc.initialize()
     await set_commands(app, svc)
-    svc.start_watching(lambda text: notify_admins(app, text))
+    if svc.watch_interval > 0:
+        app.job_queue.run_repeating(watch_corpus, interval=svc.watch_interval, first=svc.watch_interval,
+                                    name="corpus-watch")
+
+
+async def watch_corpus(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A JobQueue tick: reload a changed corpus and tell the admins how it went. A failure is
+    logged by the error handler and the next tick runs as usual."""
+    outcome = await context.bot_data["service"].corpus.check()
+    if outcome:
+        ok, message = outcome
+        await notify_admins(context.application, ("📚 文件有更新，" if ok else "⚠️ 发现文件有改动，但") + message)
 
 
 async def set_commands(app: Application, svc: Service) -> None:
     """The command menus: all commands in private chats, the group ones in groups, admin ones for admins."""
     bot = app.bot
-    private = [BotCommand(c, d) for c, d in PRIVATE_COMMANDS]
+    commands = R.commands(svc.examples)
+    private = [BotCommand(c, d) for c, d in [("start", "开始 / 欢迎")] + commands]
     await bot.set_my_commands(private)
     await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
-    await bot.set_my_commands([BotCommand(c, d) for c, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats())
+    await bot.set_my_commands([BotCommand(c, d) for c, d in commands if c in R.GROUP_COMMANDS],
+                              scope=BotCommandScopeAllGroupChats())
     for admin in svc.config.admins:
         try:
             await bot.set_my_commands(private + [BotCommand(c, d) for c, d in R.ADMIN_HELP],
@@ -110,13 +131,9 @@ async def set_commands(app: Application, svc: Service) -> None:
 async def notify_admins(app: Application, text: str) -> None:
     for admin in app.bot_data["service"].config.admins:
         try:
-            await app.bot.send_message(admin, R.esc(text), parse_mode=ParseMode.HTML)
+            await app.bot.send_message(admin, R.esc(text))
         except TelegramError as exc:
             log.warning("could not notify admin %s: %s", admin, exc)
-
-
-async def post_stop(app: Application) -> None:
-    await app.bot_data["service"].stop_watching()
 
 
 async def post_shutdown(app: Application) -> None:
@@ -131,12 +148,8 @@ class _QuietBootstrap(logging.Filter):
 
 
 def run(config: Config) -> int:
-    """`policybot serve`: errors a user can fix are one line on stderr and exit status 2."""
-    if not config.token:
-        where = f"telegram.token in {config.source}" if config.source else "telegram.token in the config file"
-        print(f"policybot: no Telegram bot token: set {where} or the POLICYBOT_TOKEN environment variable "
-              "(get one from @BotFather)", file=sys.stderr)
-        return 2
+    """`policybot serve` (cli/main.py has checked that a token is set): errors a user can fix are one
+    line on stderr and exit status 2."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("telegram.ext").addFilter(_QuietBootstrap())

@@ -16,23 +16,21 @@ from telegram import (
     InlineQueryResultsButton,
     InputFile,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
+from telegram.constants import ChatAction, ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from . import render as R
+from .documents import STALE
+from .quiz import STOP_WORDS
 from .render import Block, Reply
 from .service import Service
 
 log = logging.getLogger(__name__)
-
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-STOP_WORDS = ("结束", "stop", "end")
 
 
 def service(context: ContextTypes.DEFAULT_TYPE) -> Service:
@@ -55,7 +53,8 @@ def is_group(update: Update) -> bool:
 
 
 async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply, chat_id: int | None = None) -> Message | None:
-    """Send a Reply's messages (buttons under the last); in groups, as a reply to the asker's message."""
+    """Send a Reply's messages (buttons under the last); in groups, as a reply to the asker's message.
+    Parse mode (HTML) and link previews (off) are the Application's Defaults."""
     message = update.effective_message
     chat_id = chat_id if chat_id is not None else update.effective_chat.id
     kwargs = {}
@@ -66,8 +65,7 @@ async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply,
     sent = None
     for i, text in enumerate(reply.texts):
         last = i == len(reply.texts) - 1
-        sent = await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-                                              reply_markup=keyboard(reply) if last else None, **kwargs)
+        sent = await context.bot.send_message(chat_id, text, reply_markup=keyboard(reply) if last else None, **kwargs)
         kwargs.pop("reply_parameters", None)
     if reply.document:
         name, content = reply.document
@@ -80,8 +78,7 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply)
     """Replace the message a button sits on (first text), sending any further texts after it."""
     query = update.callback_query
     try:
-        await query.edit_message_text(reply.texts[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-                                      reply_markup=keyboard(reply) if len(reply.texts) == 1 else None)
+        await query.edit_message_text(reply.texts[0], reply_markup=keyboard(reply) if len(reply.texts) == 1 else None)
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
@@ -102,7 +99,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, Reply(R.help_text(service(context).is_admin(uid(update)))))
+    await send(update, context, service(context).help(uid(update)))
 
 
 async def city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -114,41 +111,41 @@ async def role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, service(context).article_command(uid(update), context.args))
+    await send(update, context, service(context).documents.article_command(uid(update), context.args))
 
 
 async def docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, service(context).docs(context.args))
+    await send(update, context, service(context).documents.docs(context.args))
 
 
 async def outline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, service(context).outline(uid(update), context.args, context.bot.username))
+    await send(update, context, service(context).documents.outline(uid(update), context.args, context.bot.username))
 
 
 async def duties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, service(context).duties(uid(update), context.args))
+    await send(update, context, service(context).trainers.duties(uid(update), context.args))
 
 
 async def compare(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, context, service(context).compare(uid(update), context.args))
+    await send(update, context, service(context).trainers.compare(uid(update), context.args))
 
 
 async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = service(context)
     if not is_group(update):
-        await send(update, context, svc.quiz_next(uid(update), context.args))
+        await send(update, context, svc.quiz.next(uid(update), context.args))
         return
     chat_id = str(update.effective_chat.id)
     current = svc.store.open_round(chat_id)
     if current and context.args and context.args[0].lower() in STOP_WORDS:
-        revealed, board, notice = svc.round_end(current.id, uid(update))
+        revealed, board, notice = svc.quiz.round_end(current.id, uid(update))
         for r in (revealed, board):
             if r:
                 await send(update, context, r)
         if notice:
             await send(update, context, R.reply(Block(notice)))
         return
-    await send(update, context, svc.round_start(chat_id, uid(update), context.args))
+    await send(update, context, svc.quiz.round_start(chat_id, uid(update), context.args))
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -157,7 +154,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await refuse(update, context)
         return
     await send(update, context, R.reply(Block("正在重新加载文件…")))
-    ok, message = await svc.reload()
+    ok, message = await svc.corpus.reload()
     await send(update, context, R.reply(Block(("✅ " if ok else "⚠️ ") + message)))
 
 
@@ -243,7 +240,7 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 NON_TEXT = [
-    ("sticker", "😊 收到贴纸！不过我只看得懂文字问题，比如“离烟外出要提前几天请假？”"),
+    ("sticker", "😊 收到贴纸！不过我只看得懂文字问题{example}"),
     ("photo", "我还看不懂图片 📷，请把问题用文字发给我。"),
     ("document", "我还读不了发来的文件 📎，请把问题用文字发给我。新文件请管理员收录进文件库。"),
     ("voice", "我还听不了语音 🎙️，请用文字提问。"),
@@ -261,11 +258,13 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Private chats only (wired so): a short, friendly pointer back to text questions."""
     message = update.effective_message
     text = next((t for attr, t in NON_TEXT if getattr(message, attr, None)), None)
-    if text is None:
-        if message.dice or message.game:
-            text = "🎲 玩得开心！有政策问题随时用文字问我。"
-        else:
-            text = "这种消息我还看不懂，请用文字提问。/help 查看用法。"
+    if text is not None:
+        example = service(context).example()
+        text = text.format(example=f"，比如“{example}”" if example else "。")
+    elif message.dice or message.game:
+        text = "🎲 玩得开心！有政策问题随时用文字问我。"
+    else:
+        text = "这种消息我还看不懂，请用文字提问。/help 查看用法。"
     await send(update, context, R.reply(Block(text)))
 
 
@@ -281,9 +280,9 @@ async def added_to_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def article_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    reply = service(context).article_reply(query.data.split(":", 1)[1])
+    reply = service(context).documents.article_reply(query.data.split(":", 1)[1])
     if reply is None:
-        await query.answer(Service.STALE, show_alert=True)
+        await query.answer(STALE, show_alert=True)
         return
     await query.answer()
     await send(update, context, reply, chat_id=chat_of(update))
@@ -321,13 +320,13 @@ async def quiz_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await query.edit_message_reply_markup(None)
         except BadRequest:
             pass
-        await send(update, context, svc.quiz_next(uid(update)), chat_id=chat_of(update))
+        await send(update, context, svc.quiz.next(uid(update)), chat_id=chat_of(update))
         return
     m = re.fullmatch(r"quiz:([0-9a-f]{10}):(\d)", query.data)
     if not m:
         await query.answer("这个按钮已失效，发送 /quiz 再来一题。")
         return
-    reply, notice = svc.quiz_answer(uid(update), m.group(1), int(m.group(2)))
+    reply, notice = svc.quiz.answer(uid(update), m.group(1), int(m.group(2)))
     await query.answer(notice)
     if reply is not None:
         await edit(update, context, reply)
@@ -338,7 +337,7 @@ async def round_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = service(context)
     m = re.fullmatch(r"grp:(\d+):(\d+):(\d)", query.data)
     if m:
-        notice = svc.round_answer(int(m.group(1)), int(m.group(2)), uid(update), name_of(update), int(m.group(3)))
+        notice = svc.quiz.round_answer(int(m.group(1)), int(m.group(2)), uid(update), name_of(update), int(m.group(3)))
         await query.answer(notice)
         return
     m = re.fullmatch(r"grp(next|end):(\d+)(?::(\d+))?", query.data)
@@ -346,9 +345,9 @@ async def round_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer("这个按钮已失效。")
         return
     if m.group(1) == "next":
-        revealed, following, notice = svc.round_next(int(m.group(2)), int(m.group(3) or -1), uid(update))
+        revealed, following, notice = svc.quiz.round_next(int(m.group(2)), int(m.group(3) or -1), uid(update))
     else:
-        revealed, following, notice = svc.round_end(int(m.group(2)), uid(update))
+        revealed, following, notice = svc.quiz.round_end(int(m.group(2)), uid(update))
     await query.answer(notice or None)
     if revealed:
         await edit(update, context, revealed)
@@ -363,8 +362,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = service(context)
     text = query.query.strip()
     if not text:
+        example = svc.example()
+        prompt = R.clip(f"输入问题，比如：{example}", 64) if example else "输入一个问题"
         await query.answer([], cache_time=60, is_personal=True,
-                           button=InlineQueryResultsButton("输入问题，比如：离烟外出要提前几天请假？", start_parameter="help"))
+                           button=InlineQueryResultsButton(prompt, start_parameter="help"))
         return
     verdict = svc.limiter.check(uid(update))
     if verdict != "ok":
@@ -374,8 +375,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     items = await asyncio.to_thread(svc.inline, uid(update), text)
     results = [InlineQueryResultArticle(
         id=item.id, title=item.title, description=item.description,
-        input_message_content=InputTextMessageContent(item.text, parse_mode=ParseMode.HTML,
-                                                      link_preview_options=NO_PREVIEW)) for item in items]
+        input_message_content=InputTextMessageContent(item.text)) for item in items]
     button = None if results else InlineQueryResultsButton("没有找到相关条款，私聊我换个说法问", start_parameter="help")
     await query.answer(results, cache_time=10, is_personal=True, button=button)
 

@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from retrieval.examples import Examples
 from retrieval.models import Answer, Article, Citation, Document
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the text after entity parsing
@@ -196,24 +197,25 @@ def citation_blocks(c: Citation, quote: bool = True) -> list[Block]:
 # ---- answers ---------------------------------------------------------------------------------
 
 
-def answer_blocks(answer: Answer, hint: bool = True) -> list[Block]:
-    """Direct answer first, then the citation(s) backing it with the quoted sentence, then notes."""
+def answer_blocks(answer: Answer, example: str = "") -> list[Block]:
+    """Direct answer first, then the citation(s) backing it with the quoted sentence, then notes.
+    example: a question the corpus answers, suggested when this one is not answered."""
     blocks: list[Block] = [Block(answer.first_line, "b")]
     if answer.answered:
         for c in answer.citations[: max(1, answer.primary)]:
             blocks.extend(citation_blocks(c))
     for note in answer.notes:
         blocks.append(Block(f"ℹ️ {note}", "i"))
-    if not answer.answered and hint:
-        blocks.append(Block("可以换个说法再问，例如“市政府领导多久接听一次热线？”；"
-                            "/docs 查看收录的文件，/help 查看用法。"))
+    if not answer.answered:
+        suggestion = f"，例如“{example}”" if example else ""
+        blocks.append(Block(f"可以换个说法再问{suggestion}；/docs 查看收录的文件，/help 查看用法。"))
         if answer.citations:
             blocks.append(Block("下面几条可能相关："))
     return blocks
 
 
-def render_answer(answer: Answer, limit: int = MAX_MESSAGE) -> list[str]:
-    return paginate(answer_blocks(answer), limit)
+def render_answer(answer: Answer, example: str = "", limit: int = MAX_MESSAGE) -> list[str]:
+    return paginate(answer_blocks(answer, example), limit)
 
 
 def article_blocks(doc: Document, a: Article) -> list[Block]:
@@ -236,47 +238,56 @@ def citation_text(c: Citation) -> str:
     return f"《{c.title}》{c.label}{c.heading}"
 
 
-# ---- fixed texts -----------------------------------------------------------------------------
-
-EXAMPLES = ["市政府领导多久接听一次热线？", "离烟外出要提前几天请假？", "招远和烟台关于请假的规定有什么不同？"]
+# ---- welcome and help (their examples come from the loaded corpus) -----------------------------
 
 
-def welcome(name: str, documents: list[Document], city: str | None) -> list[str]:
+def welcome(name: str, documents: list[Document], city: str | None, ex: Examples) -> list[str]:
     docs = "\n".join(f"• 《{esc(d.title)}》（{esc(d.doc_number)}）" for d in documents[:8])
     more = f"\n…共{len(documents)}份文件，/docs 查看全部。" if len(documents) > 8 else ""
     city_line = (f"你的城市：<b>{esc(city)}</b>（/city 修改）" if city else
                  "先告诉我你在哪个城市工作（/city 城市名，或点下面的按钮），我会优先引用本地文件。")
-    examples = "\n".join(f"• {esc(q)}" for q in EXAMPLES)
-    return paginate([
-        Block(raw=f"你好，{esc(name)}！我是 <b>PolicyBot</b>，回答政策文件里的问题，并给出规定它的条款原文。"),
-        Block(raw=f"已收录：\n{docs}{more}"),
-        Block(raw=city_line),
-        Block(raw=f"直接发问题即可，例如：\n{examples}"),
-        Block(raw="/help 查看全部命令。"),
-    ])
+    blocks = [Block(raw=f"你好，{esc(name)}！我是 <b>PolicyBot</b>，回答政策文件里的问题，并给出规定它的条款原文。"),
+              Block(raw=f"已收录：\n{docs}{more}"),
+              Block(raw=city_line)]
+    if ex.questions:
+        examples = "\n".join(f"• {esc(q)}" for q in ex.questions)
+        blocks.append(Block(raw=f"直接发问题即可，例如：\n{examples}"))
+    else:
+        blocks.append(Block("直接发问题即可。"))
+    blocks.append(Block(raw="/help 查看全部命令。"))
+    return paginate(blocks)
 
 
-HELP = [
-    ("help", "查看用法"),
-    ("city", "设置城市：/city 招远"),
-    ("role", "设置身份：/role 热点部门主要负责人"),
-    ("article", "查看条款原文：/article 招远 13"),
-    ("outline", "文件目录：/outline 招远"),
-    ("docs", "收录的文件（/docs 关键词 查找）"),
-    ("duties", "某个身份的全部职责：/duties 市政府领导班子成员"),
-    ("compare", "比较各地同一条：/compare 13"),
-    ("quiz", "政策小测验：/quiz，或 /quiz 三 只考第三部分；在群里发起一轮集体测验"),
-]
+def commands(ex: Examples) -> list[tuple[str, str]]:
+    """(command, description) for /help and the command menus, each with an example of this corpus."""
+    doc = ex.document or "文号"
+    article = f"{doc} {ex.article}" if ex.article else f"{doc} 条号"
+    return [
+        ("help", "查看用法"),
+        ("city", f"设置城市：/city {ex.city}" if ex.city else "设置城市"),
+        ("role", f"设置身份：/role {ex.role}" if ex.role else "设置身份"),
+        ("article", f"查看条款原文：/article {article}"),
+        ("outline", f"文件目录：/outline {doc}"),
+        ("docs", "收录的文件（/docs 关键词 查找）"),
+        ("duties", f"某个身份的全部职责：/duties {ex.role}" if ex.role else "某个身份的全部职责"),
+        ("compare", f"比较各地同一条：/compare {ex.compare or ex.article or 1}"),
+        ("quiz", "政策小测验：/quiz，或 /quiz 三 只考第三部分；在群里发起一轮集体测验"),
+    ]
+
+
+GROUP_COMMANDS = ("help", "quiz", "article", "outline", "docs", "duties", "compare")
 ADMIN_HELP = [("reload", "重新加载文件（管理员）"), ("stats", "使用统计（管理员）")]
 
 
-def help_text(admin: bool = False) -> list[str]:
+def help_text(ex: Examples, admin: bool = False) -> list[str]:
     lines = [Block(raw="<b>怎么用</b>"),
              Block("直接发问题，我会先给出结论，再给出依据的文件、条款和原文。答案下面的按钮可以查看整条原文、"
                    "评价答案（👍/👎），或看看其他相关条款。"),
              Block("在群里：用命令、回复我的消息，或 @我 提问。任何聊天里输入 @机器人名 加问题，可以直接引用答案。")]
+    if ex.questions:
+        lines.append(Block("例如：" + "；".join(ex.questions)))
     lines.append(Block(raw="<b>命令</b>"))
-    for cmd, desc in HELP + (ADMIN_HELP if admin else []):
+    for cmd, desc in commands(ex) + (ADMIN_HELP if admin else []):
         lines.append(Block(raw=f"/{cmd} — {esc(desc)}"))
     return paginate(lines)
 

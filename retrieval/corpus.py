@@ -5,14 +5,15 @@ Loading parses every document; a bad file is reported with its name, never half-
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from .models import Document, DocumentMeta
 from .parse import parse_document
+from .text import key as text_key
 
 
 class CorpusError(Exception):
@@ -34,6 +35,35 @@ def lexicon_dir(corpus_dir: Path) -> Path:
     """A corpus may bring its own lexicon; otherwise the bundled one applies."""
     own = corpus_dir / "lexicon"
     return own if own.is_dir() else bundled_corpus_dir() / "lexicon"
+
+
+# The vocabulary the extractors read (actors, periods, question frames): a corpus's own file, else the bundled one.
+VOCABULARY_FILES = ("periods.yaml", "actors.yaml", "intents.yaml")
+
+
+def lexicon_file(name: str, corpus_dir: Path | None = None) -> Path:
+    """A lexicon file: the corpus's own when it brings one, otherwise the bundled one."""
+    if corpus_dir is not None:
+        own = Path(corpus_dir) / "lexicon" / name
+        if own.is_file():
+            return own
+    return bundled_corpus_dir() / "lexicon" / name
+
+
+def read_vocabulary(name: str, corpus_dir: Path | None = None) -> dict:
+    """One of VOCABULARY_FILES as a mapping (read once per file)."""
+    return _read_yaml_file(lexicon_file(name, corpus_dir).resolve())
+
+
+@lru_cache(maxsize=16)
+def _read_yaml_file(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise CorpusError(f"{path.name}: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path.name}: must be a YAML mapping")
+    return data
 
 
 _META_FIELDS = {f.name for f in fields(DocumentMeta)}
@@ -131,10 +161,8 @@ def load_documents(corpus_dir: Path) -> list[Document]:
 
 
 def title_key(title: str) -> str:
-    """A title compared as an identity: script, width, spacing and quote marks do not matter."""
-    from .text import fold
-
-    return re.sub(r"[\s《》“”\"']", "", fold(title or ""))
+    """A title compared as an identity (text.key): script, width, spacing and punctuation do not matter."""
+    return text_key(title)
 
 
 def find_by_title(title: str, titles: dict[str, str]) -> str | None:

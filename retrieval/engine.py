@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import index_store
+from .comparison import first_difference
 from .corpus import bundled_corpus_dir
+from .examples import hint
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation
 from .obligations import actor_match, find_actor
 from .text import PUNCT, fold, split_clauses, strip_invisible, truncate
 from .tokenize import Tokenizer
-from .training import first_difference
 
 MAX_QUESTION = 500
 CANDIDATE_ARTICLES = 60  # obligations are looked for in this many best-scoring articles of the scope
@@ -83,7 +84,7 @@ class Engine:
     # ---- lookups used by the front ends -------------------------------------------------------
 
     def resolve_city(self, name: str | None) -> str | None:
-        """'招远市' / '招遠' → '招远'; None for a city with no document here."""
+        """'苏州市' / '蘇州' → '苏州'; None for a city with no document here."""
         if not name:
             return None
         f = fold(name).removesuffix("市")
@@ -427,10 +428,7 @@ class Engine:
         return Answer(False, intent.name, text, citations[:top], notes)
 
     def _hint(self) -> str:
-        titles = "、".join(f"《{d.title}》" for d in self.documents[:3])
-        more = f"等{len(self.documents)}份文件" if len(self.documents) > 3 else ""
-        return (f"我可以回答{titles}{more}里的规定，例如：某项工作多久一次、每次几个、要提前几天、"
-                f"几个工作日内办结、由谁负责、某个说法是什么意思。")
+        return hint(self)
 
     def _render(self, first_line: str, citations: list[Citation], notes: list[str]) -> str:
         lines = [first_line, *notes]  # which document governs is said before the citation

@@ -24,13 +24,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .bm25 import SparseBM25
-from .corpus import CorpusError, lexicon_dir, link_documents, load_document, metadata_files, read_lexicon
+from .corpus import (VOCABULARY_FILES, CorpusError, lexicon_dir, lexicon_file, link_documents, load_document,
+                     metadata_files, read_lexicon)
 from .index import ArticleIndex, article_counts, document_prior
 from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
 from .tokenize import Tokenizer, quoted_terms
 
-FORMAT = 3
+FORMAT = 4
 PARALLEL_FROM = 40  # documents to parse before it pays to start a second process
 
 
@@ -64,13 +65,14 @@ def _lexicon_signature(corpus_dir: Path) -> str:
     """What the cached data depends on besides the documents: the lexicon and the code that
     parses, extracts and counts (a new release re-indexes by itself)."""
     h = hashlib.sha1(str(FORMAT).encode())
-    from . import bm25, index, models, obligations, parse, text, tokenize
+    from . import bm25, index, models, obligations, parse, periods, text, tokenize
 
-    for module in (bm25, index, models, obligations, parse, text, tokenize):
+    for module in (bm25, index, models, obligations, parse, periods, text, tokenize):
         h.update(Path(module.__file__).read_bytes())
     lex = lexicon_dir(corpus_dir)
-    for name in ("dictionary.txt", "synonyms.yaml", "stopwords.txt"):
-        p = lex / name
+    paths = [lex / name for name in ("dictionary.txt", "synonyms.yaml", "stopwords.txt")]
+    paths += [lexicon_file(name, corpus_dir) for name in VOCABULARY_FILES]
+    for p in paths:
         if p.exists():
             h.update(p.read_bytes())
     return h.hexdigest()
@@ -108,7 +110,8 @@ def _process(meta_path: str, tokenizer: Tokenizer | None = None) -> dict:
 
 def _document(data: dict) -> Document:
     return Document(meta=DocumentMeta(**data["meta"]), articles=[Article(**a) for a in data["articles"]],
-                    parts=data["parts"], preamble=data["preamble"], warnings=data["warnings"])
+                    parts=data["parts"], preamble=data["preamble"], layout=data["layout"],
+                    warnings=data["warnings"])
 
 
 # ---- the whole index ----------------------------------------------------------------------------
@@ -123,18 +126,7 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
     if manifest.get("format") != FORMAT or manifest.get("lexicon") != lexicon:
         manifest = {"docs": {}}
     cached: dict = manifest.get("docs", {})
-
-    signatures, stale, kept = {}, [], {}
-    for meta in metas:
-        text = _text_path(meta)
-        sig = _signature(meta) + (_signature(text) if text.exists() else [0, 0])
-        signatures[meta.stem] = sig
-        entry = cached.get(meta.stem)
-        data = _read_json(root / "docs" / f"{meta.stem}.json") if entry and entry.get("sig") == sig else None
-        if data is None:  # new, changed, or its cache file is missing or unreadable
-            stale.append(meta)
-        else:
-            kept[meta.stem] = data
+    signatures, stale, kept = _current(metas, root, cached)
 
     tokenizer = make_tokenizer(corpus_dir)
     fresh = _process_all(stale, corpus_dir, tokenizer, progress, workers)
@@ -151,8 +143,7 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
     documents, obligations, terms = [], [], set()
     for meta in metas:
         data = fresh.get(meta.stem) or kept[meta.stem]
-        doc = _document(data["document"])
-        documents.append(doc)
+        documents.append(_document(data["document"]))
         obligations.extend(Obligation(**o) for o in data["obligations"])
         terms.update(data["terms"])
     link_documents(documents)
@@ -161,24 +152,9 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
 
     order = [m.stem for m in metas]
     articles = [a for d in documents for a in d.articles]
-    index = None
-    if not fresh and manifest.get("order") == order:
-        try:
-            index = ArticleIndex(articles, SparseBM25.load(root / "words"), SparseBM25.load(root / "grams"),
-                                 document_prior(articles), tokenizer)
-        except (OSError, ValueError, KeyError):
-            index = None  # missing or half-replaced matrices: rebuild them below
-        if index is not None and index.words.n_docs != len(articles):
-            index = None
+    index = _saved_index(root, articles, tokenizer) if not fresh and manifest.get("order") == order else None
     if index is None:
-        counts = []
-        for meta in metas:
-            c = fresh[meta.stem]["counts"] if meta.stem in fresh and "counts" in fresh[meta.stem] \
-                else _read_json(root / "docs" / f"{meta.stem}.counts.json")
-            if c is None:  # counts lost: count this document again
-                c = _process(str(meta), tokenizer)["counts"]
-            counts.extend(zip(c["words"], c["grams"]))
-        index = ArticleIndex.build(articles, counts, tokenizer)
+        index = ArticleIndex.build(articles, _all_counts(metas, root, fresh, tokenizer), tokenizer)
         if writable:
             _save_matrices(root, index)
             for stem in set(cached) - set(order):  # documents removed from the corpus
@@ -187,6 +163,44 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
             _write_json(root / "manifest.json", {"format": FORMAT, "lexicon": lexicon, "order": order,
                                                  "docs": {s: {"sig": signatures[s]} for s in order}})
     return Loaded(documents, obligations, index, tokenizer, len(fresh))
+
+
+def _current(metas: list[Path], root: Path, cached: dict) -> tuple[dict, list[Path], dict]:
+    """(signature of every document, the documents to parse again, the cache entries still current)."""
+    signatures, stale, kept = {}, [], {}
+    for meta in metas:
+        text = _text_path(meta)
+        sig = _signature(meta) + (_signature(text) if text.exists() else [0, 0])
+        signatures[meta.stem] = sig
+        entry = cached.get(meta.stem)
+        data = _read_json(root / "docs" / f"{meta.stem}.json") if entry and entry.get("sig") == sig else None
+        if data is None:  # new, changed, or its cache file is missing or unreadable
+            stale.append(meta)
+        else:
+            kept[meta.stem] = data
+    return signatures, stale, kept
+
+
+def _saved_index(root: Path, articles: list[Article], tokenizer: Tokenizer) -> ArticleIndex | None:
+    """The matrices saved with the index, when they are whole and cover these articles."""
+    try:
+        index = ArticleIndex(articles, SparseBM25.load(root / "words"), SparseBM25.load(root / "grams"),
+                             document_prior(articles), tokenizer)
+    except (OSError, ValueError, KeyError):
+        return None  # missing or half-replaced matrices: rebuilt by the caller
+    return index if index.words.n_docs == len(articles) else None
+
+
+def _all_counts(metas: list[Path], root: Path, fresh: dict, tokenizer: Tokenizer) -> list:
+    """Word and bigram counts of every article, in corpus order: fresh, cached, or counted again."""
+    counts = []
+    for meta in metas:
+        c = fresh[meta.stem]["counts"] if meta.stem in fresh and "counts" in fresh[meta.stem] \
+            else _read_json(root / "docs" / f"{meta.stem}.counts.json")
+        if c is None:  # counts lost: count this document again
+            c = _process(str(meta), tokenizer)["counts"]
+        counts.extend(zip(c["words"], c["grams"]))
+    return counts
 
 
 def _text_path(meta_path: Path) -> Path:

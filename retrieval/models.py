@@ -11,7 +11,7 @@ class DocumentMeta:
     doc_number: str  # 文号, normalized: 烟政发〔2022〕8号
     title: str
     issuer: str = ""
-    city: str = ""  # 烟台, 招远; empty for national documents
+    city: str = ""  # 苏州, 丰泽区; empty for national documents
     level: str = ""  # 地级市 / 县级市 / …
     parent: str | None = None  # 文号 of the document this one is issued under
     written: str | None = None  # 成文日期, ISO date
@@ -113,7 +113,7 @@ class Answer:
     intent: str
     answer: str  # plain text; first line is the direct answer (<= 100 characters)
     citations: list[Citation] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # e.g. "招远的文件未作规定，引用上级文件"
+    notes: list[str] = field(default_factory=list)  # e.g. "某市的文件未作规定，引用上级文件"
     primary: int = 1  # how many leading citations back the direct answer (a comparison has one per city)
 
     @property

@@ -10,17 +10,26 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import periods
+from .corpus import read_vocabulary
 from .models import Article, Document, Obligation
-from .text import PUNCT, cn_to_int, fold, simp, split_clauses, split_sentences
+from .periods import canonical_period
+from .text import CN_SMALL as _CN
+from .text import cn_to_int, key, simp, split_clauses
 
-_CN = "一二两三四五六七八九十"
 _NUM = rf"(?:\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+)?|[{_CN}]+)"
 
-_PERIOD_UNITS = {"周": "周", "星期": "周", "月": "月", "个月": "月", "季度": "季度", "季": "季度",
-                 "半年": "半年", "年": "年", "天": "天", "日": "天", "工作日": "工作日"}
-_PERIOD = re.compile(rf"每(?:个)?(?P<n>\d+|[{_CN}])?(?:个)?(?P<u>星期|季度|半年|工作日|个月|周|月|季|年|天|日)|全年")
-_COMPACT_PERIOD = re.compile(r"(?<![每\d一二两三四个])(?P<u>周|月|季)(?=调度|分析|通报|研判|报告|考核|例会)")
-_QUALIFIER = re.compile(r"(不少于|不低于|不超过|不多于|不得少于|至少|最多|原则上|左右|以上|以内)")
+
+def _any(words) -> str:
+    return "|".join(words)
+
+
+_ALONE = periods.alone_words()  # "全年" → "每年"
+_PERIOD = re.compile(rf"每(?:个)?(?P<n>\d+|[{_CN}])?(?:个)?(?P<u>{_any(periods.unit_words())})|{_any(_ALONE)}")
+_COMPACT_UNITS, _COMPACT_VERBS = periods.compact()
+_COMPACT_PERIOD = re.compile(rf"(?<![每\d一二两三四个])(?P<u>{_any(_COMPACT_UNITS)})(?={_any(_COMPACT_VERBS)})")
+_ACTORS = read_vocabulary("actors.yaml")
+_QUALIFIER = re.compile(rf"({_any(_ACTORS['qualifiers'])})")
 _COUNT = re.compile(
     rf"(?P<num>\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+)?)\s*(?P<unit>个工作日|个月|个|次|天|日|项|起|名|人|家|场|轮|篇|小时|分钟|周|件|条|户|批)"
     rf"|(?P<cnum>[{_CN}]+)\s*(?P<cunit>次|天|个工作日|个月|小时|分钟)")
@@ -36,34 +45,19 @@ _DATE = re.compile(
     r"|(?<![\d个年])\d{1,2}\s*月(?![\d份])(?:底|初|中旬|上旬|下旬|前)?")
 _RATIO = re.compile(r"(?:百分之[\d一二三四五六七八九十百]+|\d+(?:\.\d+)?\s*[%％])")
 
-# An actor is a clause's opening noun phrase that ends in an office or body.
-_ACTOR_SUFFIX = re.compile(
-    r"领导班子成员|班子成员|组成人员|党组成员|主要负责同志|主要负责人|负责同志|负责人|市级领导|领导干部|党员干部|"
-    r"领导同志|工作人员|书记|副市长|市长|政府[（(]管委[)）]|政府|管委|部门|单位|党组|党委|链办|开发区|镇街区|镇街|办公室|中心组|人员|领导|"
-    r"局|厅|署|委员会|中心|机构|经营者|管理者")
+# An actor is a clause's opening noun phrase that ends in an office or body (corpus/lexicon/actors.yaml).
+_ACTOR_SUFFIX = re.compile(_any(_ACTORS["suffixes"]))
 _ACTOR_STOP = re.compile(r"每|(?<![主重需])要|须|(?<![相适])应|不得|将|按|至少|不少于|带头|[\d、]")
 # A clause that opens with its rhythm or amount has no subject of its own: the clause before says what.
 _SUBJECTLESS = re.compile(r"每|全年|定期|至少|不少于|不超过|不低于|[\d一二两三四五六七八九十]")
 _ENUMERATOR = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[)）]\s*")
 _ACTOR_PREFIX = re.compile(r"^(?:原则上|其中)")
-_NOT_ACTOR = re.compile(
-    r"开展|加强|改进|落实|执行|推动|推进|建立|健全|完善|深化|实行|实施|坚持|严格|规范|提升|强化|聚焦|依托|用好|发挥|"
-    r"持续|加大|加快|统筹|坚决|认真|深入|积极|组织|召开|研究|指导|督促|参加|检查|联系|接听|接待|调度|听取|确定|"
-    r"提报|提交|安排|宣讲|学习|办理|解决|履行|守牢|杜绝|支持|对标|提高|降低|减少|优化|打造|倡树|锚定|按照|根据|"
-    r"围绕|结合|通过|采取|常态化|及时|定期|全面|大力|进一步|^对|^在|^以|^由|^为|^从|^向|^与|^经[过由]|^凡|^如")
+_NOT_ACTOR = re.compile(_any([*_ACTORS["not_actor_words"], *("^" + w for w in _ACTORS["not_actor_openers"])]))
 
 
 def _fold(text: str) -> str:
     """What the patterns read: NFKC and simplified script, one character for one where it matters."""
     return simp(unicodedata.normalize("NFKC", text))
-
-
-def canonical_period(unit: str, n: str | None = None) -> str:
-    unit = _PERIOD_UNITS.get(unit, unit)
-    k = cn_to_int(n) if n else None
-    if k and k > 1:
-        return f"每{k}{'个月' if unit == '月' else unit}"
-    return f"每{unit}"
 
 
 def find_actor(clause: str) -> str:
@@ -105,7 +99,7 @@ def _slots(text: str) -> dict:
     pm = _PERIOD.search(text)
     if pm:
         out["period_text"] = pm.group(0)
-        out["period"] = "每年" if pm.group(0) == "全年" else canonical_period(pm.group("u"), pm.group("n"))
+        out["period"] = _ALONE.get(pm.group(0)) or canonical_period(pm.group("u"), pm.group("n"))
     else:
         cm = _COMPACT_PERIOD.search(text)
         if cm:
@@ -206,7 +200,7 @@ def extract_article(article: Article) -> list[Obligation]:
                 elif actor:
                     statement = actor + clause
                 elif prev_clause and _SUBJECTLESS.match(_fold(clause)) and len(prev_clause) + len(clause) <= 60:
-                    statement = prev_clause + "，" + clause  # "…中心组学习，每月学习研讨不少于1次"
+                    statement = prev_clause + "，" + clause  # "…组织学习，每月学习研讨不少于1次"
                 else:
                     statement = clause
                 for period in _compact_periods(clause, slots):
@@ -226,7 +220,7 @@ def extract(document: Document) -> list[Obligation]:
 
 def actor_match(actor: str, compact_question: str) -> float:
     """How well a question names this actor: shared character bigrams, less half the unshared ones."""
-    a = PUNCT.sub("", fold(actor))
+    a = key(actor)
     if len(a) < 2:
         return 0.0
     grams = [a[i:i + 2] for i in range(len(a) - 1)]

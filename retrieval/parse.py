@@ -1,10 +1,11 @@
-"""Raw document text → Document (parts → articles → sentences), with layout noise removed.
+"""Raw document text → Document (parts → articles → sentences).
 
-Handles web pages saved as text (navigation, a 索引号/成文日期 header, footers), PDF extractions
-(a line break inside every sentence, blank lines between lines, page numbers, running headers,
-"21 号" spacing), markdown (# headings), traditional script (matched in simplified form, kept as
-written) and pinyin left in by converters (關(guān)). The rebuilt article text equals the source once
-whitespace is folded: only whitespace (and pinyin annotations) is ever removed from inside an article.
+Works on the lines lines.py cleaned of layout noise. Handles web pages saved as text (a 索引号/成文日期
+header, footers), PDF extractions (a line break inside every sentence, "21 号" spacing), markdown and
+traditional script (matched in simplified form, kept as written). The rebuilt article text equals the
+source once whitespace is folded: only whitespace (and pinyin annotations) is ever removed from inside
+an article. The stages: blocks (wrapped lines joined) → layout (which marker numbers the articles) →
+one pass of _Reader (preamble, parts, articles, closing provisions) → articles with labels and headings.
 
 Layouts: "1." articles under "一、" parts (the seeds); "第X条" articles under "第X章/第X节" (or flat,
 with or without a space after the label, "第十七条之一" included); "一、" items with "（一）"
@@ -16,63 +17,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from .lines import ITEM_LEVELS as _ITEM_LEVELS
+from .headers import field_line
+from .lines import Marker, clean_lines, ends_sentence, is_wrapped, marker
 from .models import Article, Document, DocumentMeta
-from .text import cn_to_int, fold_whitespace, simp, split_sentences, strip_invisible
-
-_CN_NUM = "零〇一二三四五六七八九十百千两"
-_NUM = rf"[{_CN_NUM}\d]+"
-_TERMINAL = tuple("。！？!?；;：:”」)）")
-
-# ---- markers --------------------------------------------------------------------------------------
-
-# Markers at the start of a (stripped) line, matched on its simplified form.
-_MARKERS: list[tuple[str, re.Pattern]] = [
-    ("chapter", re.compile(rf"^第\s*({_NUM})\s*(?:[章编]|部分)")),
-    ("section", re.compile(rf"^第\s*({_NUM})\s*节")),
-    ("tiao", re.compile(rf"^第\s*({_NUM})\s*条(?:\s*之\s*([{_CN_NUM}\d]+))?")),
-    ("cn", re.compile(rf"^([{_CN_NUM}]+)\s*(?:、|[．.](?!\d))")),
-    ("paren", re.compile(rf"^[（(]\s*([{_CN_NUM}]+)\s*[)）]")),
-    ("arabic", re.compile(r"^(\d{1,3})\s*[\.．、](?![\d\.．])")),
-]
-# "第五条规定的…" at the start of a line is a reference, not an article.
-_TIAO_REFERENCE = re.compile(r"(?:规定|的|所|中|第|和|与|、|至|或|及|，|,|款|项|之规定|之外|以外|以及)")
-_ITEM_LEVELS = ("cn", "paren", "arabic")
-
-
-@dataclass(frozen=True)
-class Marker:
-    kind: str
-    number: int
-    label: str  # as written, whitespace folded: "第十三条", "13.", "（一）", "第十七条之一"
-    sub: int | None = None  # 1 for "第十七条之一"
-
-
-@lru_cache(maxsize=65536)
-def marker(line: str) -> Marker | None:
-    s = simp(line[:40])
-    for kind, pattern in _MARKERS:
-        m = pattern.match(s)
-        if not m:
-            continue
-        number = cn_to_int(m.group(1).replace(" ", ""))
-        if number is None or number == 0:
-            continue
-        sub = None
-        if kind == "tiao":
-            if m.group(2):
-                sub = cn_to_int(m.group(2))
-            rest = s[m.end():]
-            if rest[:1] and not rest[:1].isspace() and _TIAO_REFERENCE.match(rest):
-                return None
-        if kind in ("chapter", "section"):
-            rest = s[m.end():]
-            if rest[:1] and not rest[:1].isspace() and _TIAO_REFERENCE.match(rest) and not rest.startswith("、"):
-                return None
-        return Marker(kind, number, fold_whitespace(line[:m.end()]), sub)
-    return None
-
+from .text import fold_whitespace, simp, split_sentences
 
 # Lines that end the body: signature, date, publication note, distribution list, web footer.
 _CLOSING_PROVISION = re.compile(
@@ -92,106 +42,14 @@ def _is_end_line(s: str) -> bool:
     return bool(_END_LINE.match(s) or (len(s) <= 40 and _FOOTER_LINE.match(s)))
 
 
-_SIGNATURE = re.compile(r"^[\u4e00-\u9fa5]{2,24}(?:人民政府|办公室|办公厅|委员会|局|厅|部)$")
-_PAGE_NUMBER = re.compile(r"^(?:[-—－–\s]*\d{1,4}[-—－–\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
-                          r"|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$")
+# a hotline office may sign with its number: 12345政府综合服务热线管理办公室
+_SIGNATURE = re.compile(r"^(?=\d{0,6}[\u4e00-\u9fa5]{2})[\u4e00-\u9fa50-9]{2,30}(?:人民政府|办公室|办公厅|委员会|研究室|局|厅|部|馆)$")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[［(（【﹝]\s*\d{4}\s*[〕\]］)）】﹞]\s*\d+\s*号")
-_HEADER_FIELD = re.compile(r"^(?:索引号|主题分类|成文日期|发布日期|发文机关|有效性|关键词|统一登记号|标题|发文字号|文号|来源|信息来源|"
-                           r"当前位置|主题词|公文种类|发布机构|生成日期|体裁分类|时效性|名称|文件编号|信息名称|实施日期|废止日期)\s*[:：]")
-_HR = re.compile(r"^[-*_=~]{3,}$")
-_MD_HEADING = re.compile(r"^#{1,6}\s*")
-_MD_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
-
-# Pinyin left in by converters: 關(guān)鍵(jiàn); a PDF may space it out or wrap it ("(sh è)", "(b\nàn)")
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
-_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\s?[(（]\s*((?:[a-zü{_TONED}]\s?){{1,7}}[1-5]?)\s*[)）]")
-_PINYIN_AT_LINE_START = re.compile(rf"(?m)^[ \t]*[(（]\s*((?:[a-zü{_TONED}]\s?){{1,7}})\s*[)）](?=[\u3400-\u9fff])")
-_SYLLABLE = re.compile(r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[iuüv]?[aeiouüv]{1,2}(?:ng|n|r)?[1-5]?$")
-_TONE_BASE = str.maketrans({c: b for b, cs in zip("aeiouünnn", ["āáǎà", "ēéěè", "īíǐì", "ōóǒò", "ūúǔù", "ǖǘǚǜ", "ń", "ň", "ǹ"])
-                            for c in cs})
 
 
-def strip_pinyin(text: str) -> str:
-    """Remove "(guān)" after a Chinese character: always when tone-marked, plain syllables when the text has many."""
-    found = list(_PINYIN.finditer(text))
-    if not found:
-        return text
-    toned = [m for m in found if re.search(rf"[{_TONED}1-5]", m.group(1))]
-    strip_plain = len(toned) >= 3
-
-    def repl(m: re.Match) -> str:
-        py = re.sub(r"\s", "", m.group(1))
-        keep_break = "\n" if "\n" in m.group(0) else ""
-        if re.search(rf"[{_TONED}1-5]", py):
-            return keep_break if _SYLLABLE.match(py.translate(_TONE_BASE)) or len(py) <= 6 else m.group(0)
-        return keep_break if strip_plain and _SYLLABLE.match(py) else m.group(0)
-
-    text = _PINYIN.sub(repl, text)
-    # one carried over a page break: "(yú)" opening a line after the page number
-    return _PINYIN_AT_LINE_START.sub(lambda m: "" if re.search(rf"[{_TONED}]", m.group(1)) else m.group(0), text)
-
-
-def pinyin_count(text: str) -> int:
-    return sum(1 for m in _PINYIN.finditer(text) if re.search(rf"[{_TONED}1-5]", m.group(1)))
-
-
-def _TERMINAL_END(line: str) -> bool:
-    return line.endswith(_TERMINAL)
-
-
-def clean_lines(raw: str) -> list[str]:
-    """The text's lines without layout noise: page numbers, running headers, markdown marks, pinyin."""
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    pages = raw.split("\f")
-    edge_lines: Counter = Counter()
-    if len(pages) >= 2:
-        # A PDF's pages (form feeds): a line standing first or last on several pages is a running header.
-        for page in pages:
-            ls = [ln.strip() for ln in page.split("\n") if ln.strip() and not _PAGE_NUMBER.match(ln.strip())]
-            edge_lines.update(set(ls[:2] + ls[-2:]))
-    raw = strip_invisible(raw.replace("\f", "\n\ue001\n")).replace("\u3000", " ").replace("\xa0", " ")
-    raw = strip_pinyin(raw)
-    lines = []
-    for ln in raw.split("\n"):
-        ln = ln.strip()
-        if ln == "\ue001":
-            lines.append(ln)
-            continue
-        if ln.startswith("#"):
-            ln = _MD_HEADING.sub("", ln)
-        m = _MD_EMPHASIS.match(ln)
-        if m:
-            ln = m.group(2).strip()
-        if ln and not _PAGE_NUMBER.match(ln) and not _HR.match(ln):
-            lines.append(ln)
-    # Running headers/footers of a PDF: the same short line on many pages, or at the edge of several.
-    repeated: set[str] = set()
-    if len(pages) < 2:  # without page breaks to go by, a line repeated many times
-        counts = Counter(ln for ln in lines if len(ln) <= 40)
-        repeated = {ln for ln, n in counts.items() if n >= 3 and not _TERMINAL_END(ln) and not marker(ln)}
-    running = {ln for ln, n in edge_lines.items() if n >= 2 and n * 2 >= len(pages) and len(ln) <= 40 and not marker(ln)}
-    drop: set[int] = set()
-    if running:
-        # once per page at the top and once at the bottom: a letterhead line may read the same
-        breaks = [-1] + [i for i, ln in enumerate(lines) if ln == "\ue001"] + [len(lines)]
-        for start, end in zip(breaks, breaks[1:]):
-            page = list(range(start + 1, end))
-            top = next((i for i in page[:2] if lines[i] in running), None)
-            bottom = next((i for i in reversed(page[-2:]) if lines[i] in running and i != top), None)
-            drop.update(i for i in (top, bottom) if i is not None)
-    return [ln for i, ln in enumerate(lines) if ln != "\ue001" and ln not in repeated and i not in drop]
-
-
-def is_wrapped(lines: list[str]) -> bool:
-    """A PDF-like text breaks lines inside sentences at the page width; a web page, a Word file or
-    markdown has one paragraph a line."""
-    long = [ln for ln in lines if len(ln) >= 15]
-    if len(long) < 6:
-        return False
-    widths = sorted(len(ln) for ln in long)
-    width = widths[int(len(widths) * 0.9)]
-    open_ = sum(1 for ln in long if not _TERMINAL_END(ln) and len(ln) >= 0.75 * width)
-    return open_ / len(long) > 0.4
+def _header_field(s: str) -> bool:
+    """A line of a web page's metadata table (its labels spaced out, with or without a colon)."""
+    return field_line(s) or s.startswith(("当前位置", "您的位置"))
 
 
 # ---- blocks ---------------------------------------------------------------------------------------
@@ -216,20 +74,20 @@ def _blocks(lines: list[str]) -> list[_Block]:
         s = simp(ln)
         prev = blocks[-1] if blocks else None
         boundary_ok = prev is None or prev.closed or not seen_marker and _is_title_like(prev.text) or prev.marker is not None and prev.marker.kind in ("chapter", "section") \
-            or _TERMINAL_END(prev.text) or (prev.marker is not None and _is_heading(prev))
+            or ends_sentence(prev.text) or (prev.marker is not None and _is_heading(prev))
         starts = False
         if mk and boundary_ok:
             starts = True
         elif prev is None or prev.closed or _CLOSING_PROVISION.match(s) or _DATE_LINE.match(fold_whitespace(s)) \
-                or _is_end_line(s) or _HEADER_FIELD.match(s):
+                or _is_end_line(s) or _header_field(s):
             starts = True
-        elif prev is not None and (_TERMINAL_END(prev.text) or _is_title_like(prev.text)) and (
+        elif prev is not None and (ends_sentence(prev.text) or _is_title_like(prev.text)) and (
                 _SIGNATURE.match(fold_whitespace(s)) or _DOC_NUMBER.fullmatch(fold_whitespace(s))):
             starts = True
-        elif _TERMINAL_END(prev.text) and len(ln) <= 40 and not re.search(r"[。；;，,：:]", ln):
+        elif ends_sentence(prev.text) and len(ln) <= 40 and not re.search(r"[。；;，,：:]", ln):
             # a short line without a sentence in it after a sentence's end: a title or heading of its own
             starts = True
-        elif not seen_marker and prev.marker is None and _is_title_like(prev.text) and not _TERMINAL_END(prev.text):
+        elif not seen_marker and prev.marker is None and _is_title_like(prev.text) and not ends_sentence(prev.text):
             # Title and address lines of a letterhead each stand alone.
             starts = len(ln) <= 40 and not ln.endswith(("，", ","))
         if starts or prev is None:
@@ -278,7 +136,8 @@ class Layout:
 
     @property
     def name(self) -> str:
-        names = {"chapter": "第X章", "section": "第X节", "tiao": "第X条", "cn": "一、", "paren": "（一）", "arabic": "1."}
+        names = {"chapter": "第X章", "section": "第X节", "tiao": "第X条", "cn": "一、", "paren": "（一）", "arabic": "1.",
+                 "decimal": "1.1"}
         return " > ".join(names[k] for k in (*self.part_levels, self.article_level))
 
 
@@ -306,8 +165,9 @@ def choose_layout(blocks: list[_Block]) -> Layout | None:
     # sentence ("1.完善设施；") is an enumeration inside them, unless there is nothing else.
     texty = [k for k in candidates if heading_share(k) < 0.5]
     art = texty[-1] if texty else candidates[-1]
+    # "3." over "3.1" clauses heads them whether or not it carries text of its own
     parts = [k for k in levels if _ITEM_LEVELS.index(k) < _ITEM_LEVELS.index(art)
-             and (k == "cn" or heading_share(k) >= 0.5)]
+             and (k == "cn" or heading_share(k) >= 0.5 or (art, k) == ("decimal", "arabic"))]
     return Layout(upper + tuple(parts), art)
 
 
@@ -328,127 +188,171 @@ class _Open:
 
 
 def parse_document(raw: str, meta: DocumentMeta) -> Document:
-    lines = clean_lines(raw)
-    blocks = _blocks(lines)
+    blocks = _blocks(clean_lines(raw))
     layout = choose_layout(blocks)
     if layout is None:
         raise ValueError("no recognizable structure: found no numbered articles (1. / 第X条 / 一、 / （一）)")
     doc = Document(meta=meta, articles=[])
-    levels = layout.part_levels
-    art = layout.article_level
-    part_of: dict[str, tuple[str, str]] = {}  # level → (label, heading text) of the open part
-    last_part: dict[str, int] = {k: 0 for k in levels}
-    last_number = 0
-    restart_ok = False
-    started = ended = False
-    preamble: list[str] = []
-    closing: list[str] = []
-    current: _Open | None = None
-    opened: list[_Open] = []
-    notes: list[str] = []
-    after_part: tuple[str, str] | None = None  # (label, heading) of a part heading just read
-
-    def part_string() -> str:
-        return " ".join(part_of[k][1] for k in levels if k in part_of)
-
-    def prefix() -> str:
-        return "".join(part_of[k][0] for k in levels if k in part_of and k in _ITEM_LEVELS)
-
-    def flush():
-        nonlocal current
-        if current is not None:
-            opened.append(current)
-        current = None
-
+    reader = _Reader(layout, doc)
     for b in blocks:
-        if ended:
+        if reader.ended:
             break
-        text = b.text
-        flat = fold_whitespace(text)
+        reader.read(b)
+    reader.flush()
+    restarted = _restarted(reader.opened, layout.article_level)
+    doc.articles.extend(_articles(reader.opened, layout.article_level, restarted, meta))
+    if reader.closing:
+        body = "".join(reader.closing)
+        doc.articles.append(Article(
+            doc_number=meta.doc_number, index=len(doc.articles), number=None, label="", heading="施行与废止",
+            body=body, part="", kind="closing", sentences=split_sentences(body)))
+    doc.preamble = _preamble(reader.preamble, meta)
+    doc.layout = layout.name
+    doc.warnings = _numbering(reader.opened, layout.article_level, restarted) + reader.notes
+    if not any(a.kind == "article" for a in doc.articles):
+        raise ValueError("no recognizable structure: no article text found")
+    return doc
+
+
+class _Reader:
+    """One pass over the blocks: the preamble, parts and articles opened in order, the closing
+    provisions, and where the body ends."""
+
+    def __init__(self, layout: Layout, doc: Document):
+        self.levels, self.art, self.doc = layout.part_levels, layout.article_level, doc
+        self.part_of: dict[str, tuple[str, str]] = {}  # level → (label, heading text) of the open part
+        self.last_part: dict[str, int] = {k: 0 for k in self.levels}
+        self.last_number = 0
+        self.last_path: tuple[int, ...] = ()
+        self.restart_ok = False
+        self.started = self.ended = False
+        self.preamble: list[str] = []
+        self.closing: list[str] = []
+        self.current: _Open | None = None
+        self.opened: list[_Open] = []
+        self.notes: list[str] = []
+        self.after_part: tuple[str, str] | None = None  # (label, heading) of a part heading just read
+
+    def part_string(self) -> str:
+        return " ".join(self.part_of[k][1] for k in self.levels if k in self.part_of)
+
+    def prefix(self) -> str:
+        return "".join(self.part_of[k][0] for k in self.levels if k in self.part_of and k in _ITEM_LEVELS)
+
+    def flush(self) -> None:
+        if self.current is not None:
+            self.opened.append(self.current)
+        self.current = None
+
+    def read(self, b: _Block) -> None:
+        flat = fold_whitespace(b.text)
         s = simp(flat[:160])  # every test on it is anchored at the start
         mk = b.marker
-        if started and _CLOSING_PROVISION.match(s) and not mk:
-            flush()
-            closing.append(flat)
-            continue
-        if started and not mk and (closing or _DATE_LINE.match(s) or _is_end_line(s) or _SIGNATURE.match(s)):
-            flush()
-            ended = True
-            continue
-        if after_part is not None and not mk and _heading_line(flat) and not _TERMINAL_END(after_part[1]):
-            # a part heading wrapped onto a second line ("第六节 调取、查封、扣押物证、书证" / "和视听资料、电子数据")
-            label, own = after_part[0], after_part[1] + flat
-            level = next(k for k in levels if part_of.get(k, ("", ""))[0] == label)
-            part_of[level] = (label, own)
-            doc.parts[-1] = own
-            after_part = None
-            continue
-        after_part = None
-        if mk and mk.kind in levels:
-            heading_like = _is_heading(b) or b.closed
-            if mk.number > last_part[mk.kind] or (heading_like and mk.kind not in _ITEM_LEVELS) \
-                    or (heading_like and mk.number == 1):
-                flush()
-                started = True
-                i = levels.index(mk.kind)
-                for deeper in levels[i:]:
-                    part_of.pop(deeper, None)
-                    if deeper != mk.kind:
-                        last_part[deeper] = 0
-                last_part[mk.kind] = mk.number
-                restart_ok = True
-                own = flat if heading_like or len(flat) <= 80 else flat[: len(mk.label) + 30]
-                if not heading_like and mk.kind in _ITEM_LEVELS:
-                    # A part item with text of its own (mixed layouts): a citable article as well.
-                    own = mk.label + _first_clause(flat[len(mk.label):])
-                    part_of[mk.kind] = (mk.label, own)
-                    doc.parts.append(own)
-                    current = _Open(mk.number, prefix(), mk.label, "", part_string(), [flat[len(mk.label):].lstrip()],
-                                    level=mk.kind)
-                    current.label = prefix()
-                    continue
-                part_of[mk.kind] = (mk.label, own)
-                doc.parts.append(own)
-                if mk.kind == "chapter" and not heading_like and "。" in flat:
-                    part_of[mk.kind] = (mk.label, mk.label)
-                elif heading_like:
-                    after_part = (mk.label, own)
-                continue
-        if mk and mk.kind == art:
-            accept = False
-            if art == "tiao":
-                accept = True
-            elif mk.number > last_number or (mk.number == 1 and restart_ok and last_number):
-                accept = True
-            elif mk.number == last_number and current is not None:
-                notes.append(f"{flat[:12]}…: label {mk.label} repeats the previous one; kept as its text")
-            if accept:
-                flush()
-                started = True
-                last_number = mk.number
-                restart_ok = False
-                current = _Open(mk.number, mk.label, mk.label, prefix(), part_string(),
-                                [flat[len(mk.label):].lstrip()], sub=mk.sub, level=art)
-                continue
-        if current is not None:
-            current.texts.append(flat)
-        elif not started:
-            if _HEADER_FIELD.match(s):
-                continue
-            preamble.append(flat)
+        if self._end(flat, s, mk) or self._heading_continued(flat, mk):
+            return
+        self.after_part = None
+        if mk and mk.kind in self.levels and self._part(mk, b, flat):
+            return
+        if mk and mk.kind == self.art and self._article(mk, flat):
+            return
+        self._text(flat, simp(b.text.strip()[:160]))
+
+    def _end(self, flat: str, s: str, mk: Marker | None) -> bool:
+        """The closing provisions (本办法自…施行), then the signature, date or footer that ends the body."""
+        if not self.started or mk:
+            return False
+        if _CLOSING_PROVISION.match(s):
+            self.flush()
+            self.closing.append(flat)
+            return True
+        if self.closing or _DATE_LINE.match(s) or _is_end_line(s) or _SIGNATURE.match(s):
+            self.flush()
+            self.ended = True
+            return True
+        return False
+
+    def _heading_continued(self, flat: str, mk: Marker | None) -> bool:
+        """A part heading wrapped onto a second line ("第六节 调取、查封、扣押物证、书证" / "和视听资料、电子数据")."""
+        after = self.after_part
+        if after is None or mk or not _heading_line(flat) or ends_sentence(after[1]):
+            return False
+        label, own = after[0], after[1] + flat
+        level = next(k for k in self.levels if self.part_of.get(k, ("", ""))[0] == label)
+        self.part_of[level] = (label, own)
+        self.doc.parts[-1] = own
+        self.after_part = None
+        return True
+
+    def _part(self, mk: Marker, b: _Block, flat: str) -> bool:
+        heading_like = _is_heading(b) or b.closed
+        if not (mk.number > self.last_part[mk.kind] or (heading_like and mk.kind not in _ITEM_LEVELS)
+                or (heading_like and mk.number == 1)):
+            return False
+        self.flush()
+        self.started = True
+        i = self.levels.index(mk.kind)
+        for deeper in self.levels[i:]:
+            self.part_of.pop(deeper, None)
+            if deeper != mk.kind:
+                self.last_part[deeper] = 0
+        self.last_part[mk.kind] = mk.number
+        self.restart_ok = True
+        own = flat if heading_like or len(flat) <= 80 else flat[: len(mk.label) + 30]
+        if not heading_like and mk.kind in _ITEM_LEVELS:
+            # A part item with text of its own (mixed layouts): a citable article as well.
+            own = mk.label + _first_clause(flat[len(mk.label):])
+            self.part_of[mk.kind] = (mk.label, own)
+            self.doc.parts.append(own)
+            self.current = _Open(mk.number, self.prefix(), mk.label, "", self.part_string(),
+                                 [flat[len(mk.label):].lstrip()], level=mk.kind)
+            return True
+        self.part_of[mk.kind] = (mk.label, own)
+        self.doc.parts.append(own)
+        if mk.kind == "chapter" and not heading_like and "。" in flat:
+            self.part_of[mk.kind] = (mk.label, mk.label)
+        elif heading_like:
+            self.after_part = (mk.label, own)
+        return True
+
+    def _article(self, mk: Marker, flat: str) -> bool:
+        accept = self.art == "tiao" or mk.number > self.last_number \
+            or (mk.number == 1 and self.restart_ok and bool(self.last_number))
+        if self.art == "decimal":  # 3.1 after 2.4: the clause numbers go on as a whole
+            accept = mk.path > self.last_path
+        if not accept:
+            if mk.number == self.last_number and self.current is not None:
+                self.notes.append(f"{flat[:12]}…: label {mk.label} repeats the previous one; kept as its text")
+            return False
+        self.flush()
+        self.started = True
+        self.last_number = mk.number
+        self.last_path = mk.path
+        self.restart_ok = False
+        self.current = _Open(mk.number, mk.label, mk.label, self.prefix(), self.part_string(),
+                             [flat[len(mk.label):].lstrip()], sub=mk.sub, level=self.art)
+        return True
+
+    def _text(self, flat: str, s: str) -> None:  # s: the block as written (a table keeps its spaces)
+        if self.current is not None:
+            self.current.texts.append(flat)
+        elif not self.started:
+            if not _header_field(s):
+                self.preamble.append(flat)
         else:
             # text between a part heading and its first article: the part's own introduction
-            inner = next((part_of[k] for k in reversed(levels) if k in part_of), None)
-            number = marker(inner[0]).number if inner and prefix() and marker(inner[0]) else None
-            current = _Open(number, prefix(), "", "", part_string(), [flat], level="intro")
+            inner = next((self.part_of[k] for k in reversed(self.levels) if k in self.part_of), None)
+            number = marker(inner[0]).number if inner and self.prefix() and marker(inner[0]) else None
+            self.current = _Open(number, self.prefix(), "", "", self.part_string(), [flat], level="intro")
             if inner and inner[1].startswith(inner[0]) and _heading_line(inner[1][len(inner[0]):]):
-                current.heading = inner[1][len(inner[0]):]
-    flush()
+                self.current.heading = inner[1][len(inner[0]):]
 
-    restarted = _restarted(opened, art)
+
+def _articles(opened: list[_Open], art: str, restarted: bool, meta: DocumentMeta) -> list[Article]:
+    """The opened articles with their labels, headings and sentences (empty ones dropped)."""
+    out: list[Article] = []
     for o in opened:
         label = o.label
-        if o.level == art and art in _ITEM_LEVELS and o.prefix and (art == "paren" or restarted):
+        if o.level == art and art in _ITEM_LEVELS and art != "decimal" and o.prefix and (art == "paren" or restarted):
             label = o.prefix + o.own_label
         texts = [t for t in o.texts if t]
         heading = o.heading
@@ -460,20 +364,10 @@ def parse_document(raw: str, meta: DocumentMeta) -> Document:
         if not body:
             continue
         heading = heading or _heading_of(body, art)
-        doc.articles.append(Article(
-            doc_number=meta.doc_number, index=len(doc.articles), number=o.number, label=label,
+        out.append(Article(
+            doc_number=meta.doc_number, index=len(out), number=o.number, label=label,
             heading=heading, body=body, part=o.part, kind="article", sentences=split_sentences(body)))
-    if closing:
-        body = "".join(closing)
-        doc.articles.append(Article(
-            doc_number=meta.doc_number, index=len(doc.articles), number=None, label="", heading="施行与废止",
-            body=body, part="", kind="closing", sentences=split_sentences(body)))
-    doc.preamble = _preamble(preamble, meta)
-    doc.layout = layout.name
-    doc.warnings = _numbering(opened, art, restarted) + notes
-    if not any(a.kind == "article" for a in doc.articles):
-        raise ValueError("no recognizable structure: no article text found")
-    return doc
+    return out
 
 
 def _first_clause(text: str) -> str:
@@ -496,7 +390,7 @@ def _restarted(opened: list[_Open], art: str) -> bool:
 
 
 def _heading_of(body: str, kind: str) -> str:
-    if kind not in ("arabic", "cn", "paren"):
+    if kind not in ("arabic", "cn", "paren", "decimal"):
         m = re.match(r"^[【\[]([^】\]]{1,20})[】\]]", body) or re.match(r"^[（(]([^）)]{2,15})[)）]", body)
         return m.group(1) if m else ""
     first = split_sentences(body)[:1]
@@ -520,7 +414,8 @@ def _numbering(opened: list[_Open], art: str, restarted: bool) -> list[str]:
     groups: dict[str, list[_Open]] = {}
     for o in opened:
         if o.level == art and o.number is not None:
-            key = o.prefix if (art == "paren" or restarted) else ""
+            key = o.own_label.rsplit(".", 1)[0] + "." if art == "decimal" else \
+                o.prefix if (art == "paren" or restarted) else ""
             groups.setdefault(key, []).append(o)
     warnings = []
     for key, items in groups.items():
@@ -541,18 +436,3 @@ def _numbering(opened: list[_Open], art: str, restarted: bool) -> list[str]:
                 warnings.append(f"numbering gaps{where}: {len(missing)} missing ({shown})")
     return warnings
 
-
-def numbering_warnings(doc: Document) -> list[str]:
-    """Gaps and duplicates among a parsed document's article numbers (whole document)."""
-    numbers = [a.number for a in doc.articles if a.kind == "article" and a.number is not None]
-    warnings = []
-    seen = Counter(numbers)
-    dups = sorted(n for n, c in seen.items() if c > 1)
-    if dups:
-        warnings.append(f"duplicate article numbers: {dups}")
-    if numbers:
-        missing = sorted(set(range(min(numbers), max(numbers) + 1)) - set(numbers))
-        if missing:
-            shown = ", ".join(map(str, missing[:20])) + (" …" if len(missing) > 20 else "")
-            warnings.append(f"numbering gaps: {len(missing)} missing ({shown})")
-    return warnings

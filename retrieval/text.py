@@ -61,6 +61,12 @@ def simp(text: str) -> str:
 # Punctuation and spacing, removed when two texts are compared word for word.
 PUNCT = re.compile(r"[\s，,。；;：:、“”\"‘’()（）《》〔〕\[\]【】!！?？·.…-]")
 
+
+def key(text: str) -> str:
+    """A text compared as an identity: script, width, case, spacing, punctuation and quote marks do not matter."""
+    return PUNCT.sub("", fold(text or "")).replace("'", "")
+
+
 _CLAUSE_SEP = re.compile(r"[，,；;：:]")
 
 
@@ -101,17 +107,24 @@ def split_clauses(sentence: str) -> list[str]:
     return out
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Regex character classes: any Chinese numeral (article labels), and the small ones counts are written in.
+CN_NUMERAL = "零〇一二三四五六七八九十百千两"
+CN_SMALL = "一二两三四五六七八九十"
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def cn_to_int(text: str) -> int | None:
-    """'十三' → 13, '一百零五' → 105, '13' → 13; None when it is not a number."""
+    """'十三' → 13, '一百零五' → 105, '13' → 13, a year written digit by digit '二〇二二' → 2022;
+    None when it is not a number."""
     text = text.strip()
     if text.isdigit():
         return int(text)
     if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
         return None
+    if len(text) > 1 and not any(ch in _CN_UNITS for ch in text):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     total, current = 0, 0
     for ch in text:
         if ch in _CN_DIGITS:
@@ -120,6 +133,13 @@ def cn_to_int(text: str) -> int | None:
             total += (current or 1) * _CN_UNITS[ch]
             current = 0
     return total + current
+
+
+def article_number(text: str) -> int | None:
+    """An article number as users write it: '13', '13.', '十三', '第十三条', '第13条' → 13; None otherwise."""
+    t = unicodedata.normalize("NFKC", text).strip().removeprefix("第").removesuffix("条").rstrip(".、")
+    n = cn_to_int(t)
+    return n if n is not None and n >= 1 else None
 
 
 def truncate(text: str, limit: int) -> str:

@@ -670,7 +670,6 @@ class running_bot:
         app = self.app
         await app.updater.stop()
         await app.stop()
-        await app.post_stop(app)
         await app.shutdown()
         await app.post_shutdown(app)
         if self.own_fake:

@@ -29,11 +29,13 @@ def _grade(engine, path):
     return len(questions), failures
 
 
+@pytest.mark.needs_shared  # graded by ../shared/eval/grade.py
 def test_dev_questions_meet_the_bar(engine):
     n, failures = _grade(engine, SHARED / "eval" / "dev_questions.jsonl")
     assert len(failures) <= n * 0.05, failures
 
 
+@pytest.mark.needs_shared  # graded by ../shared/eval/grade.py
 def test_paraphrases_and_unanswerables_of_our_own(engine):
     """Other wording than the dev set: colloquial, traditional script, metadata, comparison, off-topic."""
     n, failures = _grade(engine, DATA / "paraphrases.jsonl")

@@ -11,6 +11,7 @@ import pytest
 from retrieval.corpus import bundled_corpus_dir
 from retrieval.engine import Engine
 from tests.fakebotapi import FakeBotAPI, Harness, running_bot
+from tests.test_examples import SEED_WORDS, other_cities_corpus
 
 ALICE = FakeBotAPI.user(1001, "张三", "zhangsan")
 ADMIN = FakeBotAPI.user(42, "王管理", "wangadmin")
@@ -115,6 +116,7 @@ async def test_reload_failure_keeps_the_old_engine(engine, tmp_path):
         fake.stop()
 
 
+@pytest.mark.slow
 async def test_new_documents_are_picked_up_without_a_restart(tmp_path):
     corpus = copy_corpus(tmp_path)
     fake = FakeBotAPI().start()
@@ -124,6 +126,7 @@ async def test_new_documents_are_picked_up_without_a_restart(tmp_path):
                                watch_interval=0.1) as bot:
             before = Harness.messages(await bot.say("档案管理员多久巡查一次档案库？", user=ALICE))[0]
             assert "没有规定" in before.visible
+            assert [j.name for j in bot.app.job_queue.jobs()] == ["corpus-watch"], "the watcher is a JobQueue job"
             mark = fake.mark()
             add_hostile(corpus)  # what `policybot ingest` does: new YAML and text in documents/
             told = await fake.wait("sendMessage", after=mark, chat_id=ADMIN["id"], timeout=20)
@@ -138,5 +141,29 @@ async def test_new_documents_are_picked_up_without_a_restart(tmp_path):
             assert len(bot.service.engine.documents) == 3
             await asyncio.sleep(0.5)  # and says it once, not on every check
             assert len(fake.since(mark, "sendMessage", chat_id=ADMIN["id"])) == 1
+    finally:
+        fake.stop()
+
+
+async def test_help_texts_show_the_loaded_corpus(tmp_path):
+    """A deployment with other cities' documents shows its own examples, never the seeds'."""
+    corpus = other_cities_corpus(tmp_path / "other")
+    fake = FakeBotAPI().start()
+    try:
+        async with running_bot(fake=fake, corpus=corpus, database=tmp_path / "o.sqlite3") as bot:
+            texts = []
+            for command in ("/start", "/help", "/compare", "/article", "/outline", "/duties", "什么是天气"):
+                msgs = Harness.messages(await bot.say(command, user=ALICE))
+                assert msgs and all(m.error is None for m in msgs), command
+                texts.append("".join(m.visible for m in msgs))
+            menus = str([c.params["commands"] for c in fake.calls if c.method == "setMyCommands"])
+            shown = " ".join(texts) + menus
+            assert not any(w in shown for w in SEED_WORDS), shown
+            welcome, help_, *_, unanswered = texts
+            question = bot.service.examples.questions[0]
+            assert "停车" in question and question in welcome and question in help_ and question in unanswered
+            assert "/city 潍坊" in help_ and "/duties 住房城乡建设部门" in help_ and "/duties 住房城乡建设部门" in menus
+            answer = Harness.messages(await bot.say(question, user=ALICE))[0].visible
+            assert "威海市城市公共停车设施管理办法" in answer, "the example is answered"
     finally:
         fake.stop()

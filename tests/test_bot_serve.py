@@ -77,6 +77,7 @@ def fake():
     f.stop()
 
 
+@pytest.mark.slow
 async def test_serve_polls_answers_and_keeps_settings_and_scores_across_restart(fake, tmp_path):
     config = write_config(tmp_path / "config.yaml", fake, token="wrong:token-in-file")
     bot = Harness(fake, None)
@@ -129,6 +130,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 async def test_serve_webhook_mode(fake, tmp_path):
     port = free_port()
     hook = {"url": f"http://127.0.0.1:{port}/policybot", "listen": "127.0.0.1", "port": port,
@@ -166,11 +168,12 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
-def test_missing_token_is_one_line(tmp_path):
-    r = run_serve(write_config(tmp_path / "c.yaml", None))
+@pytest.mark.parametrize("token", [None, "123456:replace-me"])  # none, or config.example.yaml's placeholder
+def test_missing_token_is_one_line(tmp_path, token):
+    r = run_serve(write_config(tmp_path / "c.yaml", None, token=token))
     assert r.returncode == 2
     line = one_line(r.stderr)
-    assert "no Telegram bot token" in line and "POLICYBOT_TOKEN" in line and "c.yaml" in line
+    assert "没有设置 Telegram 机器人令牌" in line and "POLICYBOT_TOKEN" in line and "c.yaml" in line
 
 
 def test_bad_config_is_one_line(tmp_path):

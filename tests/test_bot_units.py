@@ -8,7 +8,8 @@ import pytest
 from bot import render as R
 from bot.config import Config
 from bot.render import Block
-from bot.service import RateLimiter, Service, parse_number
+from bot.documents import doc_key
+from bot.service import RateLimiter, Service
 from bot.store import Store
 from retrieval.models import Answer, Citation
 from tests.fakebotapi import check_html
@@ -93,9 +94,12 @@ def test_button_data_is_checked():
     assert R.Button("很长" * 40, data="a").text.endswith("…")
 
 
-def test_parse_number():
-    assert [parse_number(x) for x in ["13", "13.", "第13条", "第十三条", "十三", "二十", "一百零五", "abc", ""]] == \
-           [13, 13, 13, 13, 13, 20, 105, None, None]
+def test_article_numbers_as_users_write_them():
+    from retrieval.text import article_number
+
+    assert [article_number(x) for x in ["13", "13.", "第13条", "第十三条", "十三", "13条", "１３", "二十", "一百零五",
+                                        "abc", "", "0", "第条"]] == \
+           [13, 13, 13, 13, 13, 13, 13, 20, 105, None, None, None, None]
 
 
 def test_rate_limiter_window_and_single_warning():
@@ -140,14 +144,14 @@ def test_service_replies_without_telegram(engine):
     svc = Service(Config(), engine=engine, store=Store())
     r = svc.ask("1", "1", "离烟外出要提前几天请假？")
     assert "提前3天" in r.texts[0] and r.buttons[0][0].data.startswith("art:")
-    art = svc.article_reply(r.buttons[0][0].data.split(":", 1)[1])
+    art = svc.documents.article_reply(r.buttons[0][0].data.split(":", 1)[1])
     assert "严格执行请销假制度" in art.text
-    assert svc.article_reply("deadbeef:1") is None and svc.article_reply("garbage") is None
-    assert svc.default_pair("招远") == ["招远", "烟台"]
-    q = svc.quiz_next("1")
+    assert svc.documents.article_reply("deadbeef:1") is None and svc.documents.article_reply("garbage") is None
+    assert svc.trainers.default_pair("招远") == ["招远", "烟台"]
+    q = svc.quiz.next("1")
     key = q.buttons[0][0].data.split(":")[1]
     pending, _ = svc.store.pending("1", key)
-    reply, notice = svc.quiz_answer("1", key, pending["answer_index"])
+    reply, notice = svc.quiz.answer("1", key, pending["answer_index"])
     assert notice == "✅ 回答正确" and svc.store.quiz_score("1") == (1, 1)
 
 
@@ -161,14 +165,14 @@ async def test_watcher_waits_for_a_settled_corpus_and_reloads_once(tmp_path, eng
     shutil.copytree(bundled_corpus_dir() / "documents", corpus / "documents")
     svc = Service(Config(corpus=corpus), engine=Engine.load(corpus), store=Store())
     await svc.initialize()
-    assert await svc.check_corpus() is None, "nothing changed"
+    assert await svc.corpus.check() is None, "nothing changed"
     (corpus / "documents" / "extra.yaml").write_text("title: [broken\n", encoding="utf-8")
-    assert await svc.check_corpus() is None, "first sight of a change: wait one tick"
-    ok, message = await svc.check_corpus()
+    assert await svc.corpus.check() is None, "first sight of a change: wait one tick"
+    ok, message = await svc.corpus.check()
     assert not ok and "extra.yaml" in message and len(svc.engine.documents) == 2
-    assert await svc.check_corpus() is None, "a failed state is reported once"
+    assert await svc.corpus.check() is None, "a failed state is reported once"
     (corpus / "documents" / "extra.yaml").unlink()
-    assert await svc.check_corpus() is None and await svc.check_corpus() is None, "back to what is loaded"
+    assert await svc.corpus.check() is None and await svc.corpus.check() is None, "back to what is loaded"
     before = svc.engine
     for name in ("yantai-yanzhengfa-2022-8.yaml", "yantai-yanzhengfa-2022-8.txt"):
         text = (corpus / "documents" / name).read_text(encoding="utf-8")
@@ -176,20 +180,29 @@ async def test_watcher_waits_for_a_settled_corpus_and_reloads_once(tmp_path, eng
             text = text.replace("烟政发〔2022〕8号", "烟政发〔2022〕99号").replace("text_file: yantai-yanzhengfa-2022-8.txt",
                                                                              "text_file: copy.txt")
         (corpus / "documents" / ("copy" + name[-5:] if name.endswith(".yaml") else "copy.txt")).write_text(text, "utf-8")
-    assert await svc.check_corpus() is None
-    ok, message = await svc.check_corpus()
+    assert await svc.corpus.check() is None
+    ok, message = await svc.corpus.check()
     assert ok and "3份文件（之前2份）" in message and svc.engine is not before
+    copy = svc.engine.by_number["烟政发〔2022〕99号"]
+    assert "《" in svc.documents.docs(["99号"]).text, "the service reads from the new engine"
+    assert svc.documents.article_reply(f"{doc_key(copy.doc_number)}:0") is not None, "and keys its documents"
     await svc.shutdown()
 
 
 def test_every_reply_in_the_catalogue_is_valid_html(engine):
-    from retrieval import training
-
     svc = Service(Config(), engine=engine, store=Store())
-    replies = [svc.docs(), svc.outline("1", ["招远"], "bot_name"), svc.duties("1", ["市政府领导班子成员"]),
-               svc.compare("1", ["13"]), svc.start("1", "<x>", None), svc.stats(), svc.city_command("1", [])]
-    replies += [R.Reply(R.help_text(True)), R.Reply(R.leaderboard_text([("<b>", 1, 2)], 2))]
+    replies = [svc.documents.docs(), svc.documents.outline("1", ["招远"], "bot_name"),
+               svc.trainers.duties("1", ["市政府领导班子成员"]), svc.trainers.compare("1", ["13"]),
+               svc.start("1", "<x>", None), svc.stats(), svc.city_command("1", []), svc.help("1")]
+    replies += [R.Reply(R.help_text(svc.examples, True)), R.Reply(R.leaderboard_text([("<b>", 1, 2)], 2))]
     for r in replies:
         valid(r.texts)
-    assert asyncio.iscoroutinefunction(svc.reload)
-    assert training.QuizQuestion  # the trainers' API the bot builds on
+    assert asyncio.iscoroutinefunction(svc.corpus.reload)
+
+
+def test_compare_takes_the_article_number_as_the_command_line_does(engine):
+    svc = Service(Config(), engine=engine, store=Store())
+    replies = {x: svc.trainers.compare("1", [x, "招远", "烟台"]).text for x in ("13", "十三", "第十三条", "13条", "第13条")}
+    assert len(set(replies.values())) == 1 and "第13条" in replies["13"], replies
+    assert "不是条号" in svc.trainers.compare("1", ["十三号"]).text
+

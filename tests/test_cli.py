@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from cli.chinese_argparse import translate
+from cli.main import main
 from retrieval.corpus import bundled_corpus_dir
 
-POLICYBOT = [sys.executable, "-m", "bot.cli"]
+POLICYBOT = [sys.executable, "-m", "cli.main"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -63,7 +65,7 @@ def test_jsonl_bad_lines_get_error_objects_in_place():
     out = [json.loads(x) for x in r.stdout.splitlines()]
     assert len(out) == len(lines)
     assert [("error" in o) for o in out] == [True, True, True, True, True, False, True]
-    assert "'q' must be a string" in out[1]["error"]
+    assert "'q' 必须是字符串" in out[1]["error"]
     assert out[5]["answered"] is True
 
 
@@ -101,3 +103,76 @@ def test_broken_corpus_file_is_named(tmp_path):
 def test_runs_from_any_directory_on_the_bundled_corpus(tmp_path):
     r = run(["ask", "--json", "一线办公多久一次"], cwd=tmp_path)
     assert json.loads(r.stdout)["answered"] is True
+
+
+# ---- the command line speaks Chinese, and every error exits non-zero ----------------------------------
+
+def one_chinese_line(text: str) -> bool:
+    lines = text.strip().splitlines()
+    return len(lines) == 1 and "Traceback" not in text and any("\u4e00" <= ch <= "\u9fff" for ch in lines[0])
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\u200b\ufeff"])
+def test_an_empty_question_is_an_error(question, capsys):
+    assert main(["ask", question]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and one_chinese_line(out.err) and out.err.startswith("policybot ask：问题是空的")
+    assert main(["ask", "--json", question]) == 2
+    assert capsys.readouterr().out == ""
+
+
+def test_an_empty_question_in_the_stream_keeps_the_stream_going():
+    lines = [json.dumps({"q": ""}), json.dumps({"q": "一线办公多久一次"}), "{"]
+    r = run(["ask", "--jsonl", ""], stdin="\n".join(lines) + "\n")
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert out[0]["answered"] is False and out[0]["answer"].startswith("请输入一个问题")
+    assert out[1]["answered"] is True and "error" in out[2]
+
+
+def test_help_is_in_chinese_and_names_every_command(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("用法：policybot") and "显示本帮助并退出" in text and "usage:" not in text
+    for command in ("ask", "serve", "ingest", "docs", "remove", "quiz", "duties", "compare", "outline"):
+        assert f"    {command} " in text, command
+    with pytest.raises(SystemExit):
+        main(["ingest", "--help"])
+    text = capsys.readouterr().out
+    assert "--keep-going" in text and "有文件被拒收时仍收录其余文件" in text and "options:" not in text
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["ask", "--top", "x", "问题"], "参数 --top：'x' 不是整数"),
+    (["ask", "--json", "--jsonl"], "参数 --jsonl：不能与参数 --json 同时使用"),
+    (["duties"], "缺少必需的参数：角色"),
+    (["frob"], "无效的选项 'frob'"),
+    (["ask", "--nope", "问题"], "无法识别的参数：--nope"),
+    (["compare", "abc"], "“abc”不是条号"),
+])
+def test_argument_errors_are_one_chinese_line_and_exit_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and one_chinese_line(err) and "usage:" not in err and "error:" not in err
+
+
+def test_translate_leaves_our_own_messages_alone():
+    assert translate("argument -n: expected one argument") == "参数 -n：需要一个值"
+    assert translate("“x”不是条号") == "“x”不是条号"
+
+
+@pytest.mark.parametrize("config_text", [None, "telegram:\n  admins: []\n"])
+def test_serve_without_a_real_token_says_so(config_text, tmp_path, monkeypatch, capsys):
+    """The example's placeholder token, or none at all: a clear line instead of a connection attempt."""
+    monkeypatch.delenv("POLICYBOT_TOKEN", raising=False)
+    config = ROOT / "config.example.yaml"
+    if config_text is not None:
+        config = tmp_path / "config.yaml"
+        config.write_text(config_text, encoding="utf-8")
+    assert main(["serve", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert one_chinese_line(err) and "没有设置 Telegram 机器人令牌" in err and "POLICYBOT_TOKEN" in err

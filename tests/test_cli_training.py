@@ -1,14 +1,15 @@
 """`policybot quiz / duties / compare / outline` on the command line."""
 import io
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-from bot.cli import main
+from cli.main import main
 from bot.store import Store
-from retrieval.training import quiz_questions
+from retrieval.quiz import quiz_questions
 
 from .conftest import ROOT
 
@@ -100,6 +101,7 @@ def test_compare_and_outline(capsys, monkeypatch):
 
 @pytest.mark.parametrize("argv", [
     ["duties", "校长"],
+    ["duties", "局长"],
     ["duties", "市政府领导班子成员", "--city", "青岛"],
     ["quiz", "--role", "校长"],
     ["quiz", "--city", "青岛"],
@@ -111,7 +113,7 @@ def test_compare_and_outline(capsys, monkeypatch):
 ])
 def test_unknown_names_give_one_line_and_a_nonzero_exit(argv, tmp_path):
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    cmd = [sys.executable, "-m", "bot.cli", *argv]
+    cmd = [sys.executable, "-m", "cli.main", *argv]
     if argv[0] == "quiz":
         cfg = tmp_path / "c.yaml"
         cfg.write_text("database: q.sqlite3\n", encoding="utf-8")
@@ -119,7 +121,8 @@ def test_unknown_names_give_one_line_and_a_nonzero_exit(argv, tmp_path):
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, input="", timeout=120)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1 and proc.stderr.startswith(f"policybot {argv[0]}: ")
+    assert len(proc.stderr.strip().splitlines()) == 1 and proc.stderr.startswith(f"policybot {argv[0]}：")
+    assert re.search(r"[\u4e00-\u9fff]", proc.stderr)  # said in Chinese
     assert proc.stdout == ""
 
 
@@ -127,4 +130,4 @@ def test_bad_article_number_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         main(["compare", "abc"])
     assert info.value.code == 2
-    assert "not an article number" in capsys.readouterr().err
+    assert "“abc”不是条号" in capsys.readouterr().err

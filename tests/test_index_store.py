@@ -29,6 +29,7 @@ def test_second_load_parses_nothing_and_answers_the_same(corpus):
                                first.index.scores(q, "市政府领导多久接听一次热线"))
 
 
+@pytest.mark.slow
 def test_only_the_changed_document_is_parsed_again(corpus):
     index_store.load(corpus)
     text = corpus / "documents" / "zhaoyuan-zhaozhengfa-2022-21.txt"
@@ -39,6 +40,7 @@ def test_only_the_changed_document_is_parsed_again(corpus):
     assert "66666" in engine.ask("招远的民生服务热线叫什么？", city="招远").first_line
 
 
+@pytest.mark.slow
 def test_a_removed_document_leaves_the_index(corpus):
     index_store.load(corpus)
     for suffix in (".yaml", ".txt"):
@@ -50,6 +52,7 @@ def test_a_removed_document_leaves_the_index(corpus):
     assert manifest["order"] == ["yantai-yanzhengfa-2022-8"]
 
 
+@pytest.mark.slow
 def test_a_damaged_index_is_rebuilt_not_trusted(corpus):
     index_store.load(corpus)
     (corpus / ".index" / "manifest.json").write_text("{not json", encoding="utf-8")
@@ -58,6 +61,23 @@ def test_a_damaged_index_is_rebuilt_not_trusted(corpus):
     assert index_store.load(corpus).rebuilt == 1
 
 
+def test_the_layout_survives_the_index(corpus):
+    first = index_store.load(corpus)
+    second = index_store.load(corpus)
+    assert second.rebuilt == 0
+    assert [d.layout for d in second.documents] == [d.layout for d in first.documents] == ["一、 > 1."] * 2
+
+
+def test_a_vocabulary_file_of_the_corpus_rebuilds_everything(corpus):
+    shutil.copytree(bundled_corpus_dir() / "lexicon", corpus / "lexicon")
+    index_store.load(corpus)
+    assert index_store.load(corpus).rebuilt == 0
+    with open(corpus / "lexicon" / "actors.yaml", "a", encoding="utf-8") as f:
+        f.write("# a reviewer's note\n")
+    assert index_store.load(corpus).rebuilt == 2
+
+
+@pytest.mark.slow
 def test_a_lexicon_change_rebuilds_everything(corpus):
     shutil.copytree(bundled_corpus_dir() / "lexicon", corpus / "lexicon")
     index_store.load(corpus)
@@ -81,6 +101,7 @@ def test_a_broken_document_is_named_and_nothing_is_cached_for_it(corpus):
         index_store.load(corpus)
 
 
+@pytest.mark.slow
 def test_missing_matrices_or_counts_are_rebuilt_from_what_is_left(corpus):
     index_store.load(corpus)
     (corpus / ".index" / "words" / "bm25.npz").unlink()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cli import main
+from cli.main import main
 from retrieval.corpus import bundled_corpus_dir, load_documents, read_meta
 from retrieval.engine import Engine
 from retrieval.metadata import normalize_doc_number
@@ -80,12 +80,12 @@ def test_the_report_says_what_was_found(tmp_path, capsys):
                        "--dry-run")
     assert code == 0
     for expected in ("文号       招政发〔2022〕21号", "城市       招远", "层级       县级市", "施行日期   2022-05-12",
-                     "废止       招政发〔2019〕24号", "7 parts, 30 articles (1. … 30.)", "closing provisions",
-                     "no gaps or duplicates", "obligations 52, e.g.", "提前3天", "warnings   none",
-                     "dry run", "Nothing was written", "ingest took"):
+                     "废止       招政发〔2019〕24号", "7 个部分，30 条（1. … 30.）", "含施行/废止条款",
+                     "无缺号、重号", "义务       52 项，例如：", "提前3天", "警告       无",
+                     "试运行", "没有写入", "收录用时"):
         assert expected in out, expected
     # its parent is named by title and is not in this corpus: the report says so
-    assert "烟台市人民政府关于进一步加强政府自身建设的意见" in out and "not in the corpus (yet)" in out
+    assert "烟台市人民政府关于进一步加强政府自身建设的意见" in out and "还不在语料中" in out
     assert not (tmp_path / "c").exists()
 
 
@@ -100,6 +100,21 @@ def test_a_parent_named_by_title_is_linked_once_it_arrives(tmp_path, capsys):
     assert a.answered and a.citations[0].doc_number == "招政发〔2022〕21号" and "提前3天" in a.first_line
 
 
+def test_the_api_plans_commits_and_returns_a_report_without_printing(tmp_path, capsys):
+    from retrieval.ingest import IngestOptions, commit, plan
+
+    corpus = tmp_path / "c"
+    report = plan(IngestOptions([str(SEEDS)], corpus=corpus))
+    assert not corpus.exists()  # planning writes nothing
+    assert [p.meta.doc_number for p in report.plans] == ["烟政发〔2022〕8号", "招政发〔2022〕21号"]
+    assert report.count("new") == 2 and report.articles == 60 and not report.refused
+    commit(report)
+    assert {p.meta.slug for p in report.written} == {"烟政发-2022-8", "招政发-2022-21"}
+    assert report.index.articles > 60 and report.index.rebuilt == 2
+    assert len(load_documents(corpus)) == 2
+    assert capsys.readouterr() == ("", "")
+
+
 # ---- documents nobody here wrote, in every format ----------------------------------------------------
 
 WEIHAI_QUESTIONS = [("新建住宅每户配建几个停车位？", "第五条", "1个"),
@@ -108,13 +123,14 @@ WEIFANG_QUESTIONS = [("汛期多久会商一次？", "三、（一）", "每周"
                      ("防汛抢险队伍要多少人？", "四、（一）", "50人")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_another_citys_measures_in_chapters(fmt, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     path = build("weihai_parking", fmt, tmp_path / "in")
     code, out, _ = run(capsys, "ingest", path, "--corpus", corpus)
     assert code == 0, out
-    assert "5 parts, 17 articles (第一条 … 第十七条)" in out
+    assert "5 个部分，17 条（第一条 … 第十七条）" in out
     [doc] = load_documents(corpus)
     m = doc.meta
     assert (m.doc_number, m.title, m.issuer, m.city, m.level) == (
@@ -133,6 +149,7 @@ def test_another_citys_measures_in_chapters(fmt, tmp_path, capsys):
         assert a.citations[0].doc_number == "威政办发〔2023〕12号" and a.citations[0].title == WEIHAI
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_another_citys_notice_with_items_and_sub_items(fmt, tmp_path, capsys):
     corpus = tmp_path / "corpus"
@@ -174,11 +191,11 @@ def test_ingesting_again_updates_in_place(tmp_path, capsys):
     stamp = {p: p.stat().st_mtime_ns for p in (corpus / "documents").iterdir()}
     # the same file again: nothing to do, nothing touched
     code, out, _ = run(capsys, "ingest", tmp_path / "a" / "weihai_parking.txt", "--corpus", corpus)
-    assert code == 0 and "0 new, 0 updated, 1 unchanged" in out
+    assert code == 0 and "新增 0，更新 0，未变 1" in out
     assert snapshot(corpus) == before and {p: p.stat().st_mtime_ns for p in stamp} == stamp
     # the same document as a PDF: the entry is updated, not duplicated
     code, out, _ = run(capsys, "ingest", build("weihai_parking", "pdf", tmp_path / "b"), "--corpus", corpus)
-    assert code == 0 and "0 new, 1 updated" in out
+    assert code == 0 and "新增 0，更新 1" in out
     assert set(snapshot(corpus)) == set(before)  # the same two files, rewritten
     [doc] = load_documents(corpus)
     assert "PDF" in doc.meta.source and len(doc.articles) == 17
@@ -193,7 +210,7 @@ def test_a_value_corrected_by_a_reviewer_survives_an_update_that_cannot_find_it(
                          encoding="utf-8")
     src.write_text(make.source("weifang_flood.txt").replace("不少于50人", "不少于60人"), encoding="utf-8")
     code, out, _ = run(capsys, "ingest", src, "--corpus", corpus)
-    assert code == 0 and "1 updated" in out and "kept from the previous version: validity" in out
+    assert code == 0 and "更新 1" in out and "沿用上一版本的值：validity" in out
     [doc] = load_documents(corpus)
     assert doc.meta.validity == "有效" and any("不少于60人" in a.body for a in doc.articles)
 
@@ -201,16 +218,16 @@ def test_a_value_corrected_by_a_reviewer_survives_an_update_that_cannot_find_it(
 def test_docs_lists_and_remove_takes_out(seeded, tmp_path, capsys):
     assert run(capsys, "ingest", build("weihai_parking", "txt", tmp_path / "in"), "--corpus", seeded)[0] == 0
     code, out, _ = run(capsys, "docs", "--corpus", seeded)
-    assert code == 0 and "3 document(s), 77 articles" in out
+    assert code == 0 and "共 3 份文件，77 条" in out
     assert "威政办发〔2023〕12号" in out and "招政发〔2022〕21号" in out
     # any bracket form of the 文号 names it
     code, out, _ = run(capsys, "remove", "威政办发(2023)12 号", "--corpus", seeded)
-    assert code == 0 and "removed 威政办发〔2023〕12号" in out
+    assert code == 0 and "已删除 威政办发〔2023〕12号" in out
     assert {d.doc_number for d in load_documents(seeded)} == {"烟政发〔2022〕8号", "招政发〔2022〕21号"}
     assert len(list((seeded / "documents").iterdir())) == 4
     before = snapshot(seeded)
     code, _, err = run(capsys, "remove", "鲁政发〔2020〕1号", "--corpus", seeded)
-    assert code == 1 and "no document 鲁政发〔2020〕1号" in err and "Nothing removed" in err
+    assert code == 1 and "没有文件“鲁政发〔2020〕1号”" in err and "没有删除任何文件" in err
     assert snapshot(seeded) == before
 
 
@@ -224,7 +241,7 @@ def test_options_supply_what_the_text_does_not_say(tmp_path, capsys):
     [doc] = load_documents(corpus)
     assert (doc.doc_number, doc.title, doc.city, doc.meta.parent, doc.meta.level) == (
         "寿政办字〔2024〕3号", "寿光市防汛工作通知", "寿光", "鲁政办字〔2024〕9号", "县级市")
-    assert "option --city" in out and "option --parent" in out
+    assert "[选项 --city]" in out and "[选项 --parent]" in out
 
 
 @pytest.mark.parametrize("raw, normalized", [
@@ -255,7 +272,7 @@ def test_laws_without_a_doc_number_are_identified_by_title(tmp_path, capsys):
     corpus = tmp_path / "c"
     code, out, _ = run(capsys, "ingest", laws, "--corpus", corpus)
     assert code == 0, out
-    assert "3 document(s), 5 articles" in out
+    assert "3 份文件，5 条" in out
     assert "no title found in the text: named after the file" in out
     docs = {d.doc_number: d for d in load_documents(corpus)}
     assert set(docs) == {"民法典", "中华人民共和国民法典", "a3"}  # two documents, though one law
@@ -303,7 +320,7 @@ def test_refusals_leave_the_corpus_byte_for_byte(name, seeded, tmp_path, capsys)
     before = snapshot(seeded)
     code, out, err = run(capsys, "ingest", bad, "--corpus", seeded)
     assert code != 0
-    assert f"REFUSED  {bad}: " in out and message in out, out
+    assert f"拒收  {bad}：" in out and message in out, out
     assert "Traceback" not in out + err
     assert snapshot(seeded) == before
 
@@ -316,10 +333,10 @@ def test_one_bad_file_in_a_folder_stops_the_batch_unless_keep_going(seeded, tmp_
     (folder / "notes.xlsx").write_bytes(b"PK")  # not a document type: skipped, not refused
     before = snapshot(seeded)
     code, out, _ = run(capsys, "ingest", folder, "--corpus", seeded)
-    assert code == 1 and "nothing written: 1 file(s) refused" in out and "skipped" in out
+    assert code == 1 and "未写入任何文件：1 个文件被拒收" in out and "跳过" in out
     assert snapshot(seeded) == before
     code, out, _ = run(capsys, "ingest", folder, "--corpus", seeded, "--keep-going")
-    assert code == 1 and "1 new" in out
+    assert code == 1 and "新增 1" in out
     assert len(load_documents(seeded)) == 3
 
 
@@ -327,7 +344,7 @@ def test_dry_run_writes_nothing(seeded, tmp_path, capsys):
     before = snapshot(seeded)
     code, out, _ = run(capsys, "ingest", build("weifang_flood", "html", tmp_path / "in"), "--corpus", seeded,
                        "--dry-run")
-    assert code == 0 and "1 new" in out and "Nothing was written" in out
+    assert code == 0 and "新增 1" in out and "没有写入" in out
     assert snapshot(seeded) == before
 
 
@@ -347,7 +364,7 @@ def test_a_failed_write_puts_everything_back(seeded, tmp_path, capsys, monkeypat
     build("weihai_parking", "txt", folder)
     build("weifang_flood", "txt", folder)
     code, _, err = run(capsys, "ingest", folder, "--corpus", seeded)
-    assert code == 2 and "No space left on device" in err and "put back" in err
+    assert code == 2 and "No space left on device" in err and "已恢复原样" in err
     assert snapshot(seeded) == before  # no temporary file left either
 
 
@@ -356,14 +373,14 @@ def test_the_same_document_twice_in_one_batch_is_refused(tmp_path, capsys):
     build("weihai_parking", "txt", folder)
     build("weihai_parking", "pdf", folder)
     code, out, _ = run(capsys, "ingest", folder, "--corpus", tmp_path / "c")
-    assert code == 1 and "the same document (威政办发〔2023〕12号)" in out
+    assert code == 1 and "是同一份文件（威政办发〔2023〕12号）" in out
     assert not (tmp_path / "c").exists()
 
 
 def test_command_line_errors_are_one_clear_line(tmp_path):
     exe = Path(sys.executable).parent / "policybot"
-    cases = [(["ingest", str(tmp_path / "missing.txt")], "no such file or folder"),
-             (["ingest", str(SEEDS), "--title", "x"], "--title and --doc-number name one document"),
+    cases = [(["ingest", str(tmp_path / "missing.txt")], "没有这个文件或文件夹"),
+             (["ingest", str(SEEDS), "--title", "x"], "--title 和 --doc-number 只能用于一份文件"),
              (["remove", "x", "--corpus", str(tmp_path / "nowhere")], "corpus directory not found")]
     for argv, message in cases:
         proc = subprocess.run([str(exe), *argv], capture_output=True, text=True, cwd=ROOT)
@@ -372,6 +389,7 @@ def test_command_line_errors_are_one_clear_line(tmp_path):
 
 # ---- the running bot picks it up --------------------------------------------------------------------------
 
+@pytest.mark.slow
 async def test_a_running_bot_picks_up_an_ingest_without_a_restart(seeded, tmp_path, capsys):
     service_module = pytest.importorskip("bot.service")
     from bot.config import Config
@@ -379,9 +397,9 @@ async def test_a_running_bot_picks_up_an_ingest_without_a_restart(seeded, tmp_pa
     svc = service_module.Service(Config(corpus=seeded, database=tmp_path / "bot.sqlite3"), engine=Engine.load(seeded))
     await svc.initialize()
     try:
-        assert await svc.check_corpus() is None  # nothing changed yet
+        assert await svc.corpus.check() is None  # nothing changed yet
         assert run(capsys, "ingest", build("weifang_flood", "pdf", tmp_path / "in"), "--corpus", seeded)[0] == 0
-        outcome = await svc.check_corpus() or await svc.check_corpus()  # it waits one tick for writes to settle
+        outcome = await svc.corpus.check() or await svc.corpus.check()  # it waits one tick for writes to settle
         assert outcome and outcome[0], outcome
         assert "潍政办字〔2024〕15号" in {d.doc_number for d in svc.engine.documents}
         a = svc.engine.ask("防汛抢险队伍要多少人？")
@@ -399,6 +417,6 @@ def test_the_report_shows_numbering_problems_and_warnings(tmp_path, capsys):
     path = make.write_txt(text, tmp_path / "gaps.txt")
     code, out, _ = run(capsys, "ingest", path, "--corpus", tmp_path / "c", "--dry-run")
     assert code == 0
-    assert "numbering  duplicate article numbers: 第二条; numbering gaps: 2 missing (3, 4)" in out
-    assert "obligations 1, e.g." in out and "每季度" in out
+    assert "编号       duplicate article numbers: 第二条；numbering gaps: 2 missing (3, 4)" in out
+    assert "义务       1 项，例如：" in out and "每季度" in out
     assert "城市       某某   [the issuer]" in out

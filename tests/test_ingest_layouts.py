@@ -276,3 +276,117 @@ def test_markdown_headings(tmp_path):
     doc = parse_document(md, DocumentMeta("x", "某某市物业管理办法"))
     assert [a.label for a in doc.articles] == ["第一条", "第二条"]
     assert doc.articles[1].part == "第一章总则 第一节一般规定"
+
+
+# ---- decimal clause numbers, web page headers, places (issue 10) -------------------------------------
+
+DECIMAL = """某市物业服务规范
+
+1. 总则
+1.1 为规范物业服务，制定本规范。
+1.2 本规范适用于本市住宅小区。
+2. 服务要求
+2.1 物业服务企业应当每日巡查一次。
+2.1.1 巡查应当记录。
+2.1.2 记录保存一年。
+2.2 电梯每半月维护一次，1.5米以上的护栏每月检查。
+"""
+
+
+def test_decimal_clause_numbers_are_articles_and_sub_items():
+    doc = parse_document(DECIMAL, DocumentMeta("x", ""))
+    assert articles(doc) == [("1.1", 1), ("1.2", 2), ("2.1", 1), ("2.2", 2)]
+    assert doc.layout == "1. > 1.1" and not doc.warnings
+    clause = next(a for a in doc.articles if a.label == "2.1")
+    assert clause.part == "2.服务要求" and "记录保存一年" in clause.body  # 2.1.1, 2.1.2 are its sub-items
+    flat = parse_document("某县河道管理细则\n1.1 为加强河道管理，制定本细则。\n1.2 本细则适用于本县河道。\n"
+                          "2.1 河长每月巡河一次。\n2.2 巡河不少于30分钟。\n", DocumentMeta("x", ""))
+    assert articles(flat) == [("1.1", 1), ("1.2", 2), ("2.1", 1), ("2.2", 2)]
+
+
+def test_cn_parts_with_arabic_items_restarting_per_part():
+    text = ("查阅须知\n一、阅览制度\n1、本馆档案应在阅览室阅览。\n2、利用档案需持介绍信。\n"
+            "二、复制制度\n1、复制档案需经批准。\n2、复制应当登记。\n三、开放时间：工作日全天开放。\n")
+    doc = parse_document(text, DocumentMeta("x", ""))
+    assert [a.label for a in doc.articles if a.kind == "article"][:4] == ["一、1、", "一、2、", "二、1、", "二、2、"]
+
+
+def _detect(text: str):
+    from retrieval.metadata import detect
+    return detect(text, parse_document(text, DocumentMeta("x", "")), {}, "file_stem")
+
+
+def test_web_page_navigation_and_metadata_table():
+    text = ("1. 当前位置:\n  2. 首页 > 政务公开 > 通知公告\n3. > 正文\n\n防汛值班安排\n\n"
+            "索  引  号 abc/2023-00001 主题分类\n发布机构 寿光市水利局 发布日期 2023-06-01 09:00\n"
+            "名        称 防汛值班安排\n文        号 〔〕号 主  题  词 防汛\n来        源\n\n"
+            "一、汛期实行24小时值班。\n二、值班人员不得脱岗。\n\n打印本页  关闭窗口\n")
+    d = _detect(text)
+    assert (d.get("title"), d.get("issuer"), d.get("published")) == ("防汛值班安排", "寿光市水利局", "2023-06-01")
+    assert d.get("doc_number") is None  # "〔〕号" is no 文号
+    assert (d.get("city"), d.get("level")) == ("寿光", "县级市")
+    doc = parse_document(text, DocumentMeta("x", ""))
+    assert [a.label for a in doc.articles if a.kind == "article"] == ["一、", "二、"]
+    assert "当前位置" not in doc.preamble and "索" not in doc.preamble
+
+
+def test_a_page_heading_not_its_column_and_a_doc_number_after_its_label():
+    text = ("通知公告\n值班要求\n- 信息来源:福州市鼓楼区档案馆\n- 发布日期:2023-05-29 09:43\n发布文号:鼓档〔2023〕5号\n"
+            "一、值班人员应当按时到岗。\n二、值班记录应当保存一年。\n扫一扫在手机打开当前页\n")
+    d = _detect(text)
+    assert (d.get("title"), d.get("doc_number"), d.get("issuer")) == ("值班要求", "鼓档〔2023〕5号", "福州市鼓楼区档案馆")
+    assert (d.get("city"), d.get("level")) == ("鼓楼区", "市辖区")
+
+
+def test_a_bare_notice_title_and_a_signature_without_place():
+    text = ("公 告\n根据工作安排，历下区人民政府领导将接听热线来电。\n现将有关事项公告如下:\n"
+            "一、接电时间\n2018年8月13日上午\n二、受理范围\n历下区人民政府职权范围内的诉求。\n"
+            "三、其他渠道\n市民也可以通过热线网站、济南市热线公众号表达诉求，由热线转派历下区人民政府处理。\n"
+            "12345政府服务热线管理办公室\n2018年8月10日\n")
+    d = _detect(text)
+    assert (d.get("title"), d.get("issuer"), d.get("written")) == ("公告", "12345政府服务热线管理办公室", "2018-08-10")
+    assert (d.get("city"), d.get("level")) == ("济南", "地级市")  # 历下区 and 济南市 both lie in 济南
+
+
+LAW = """山东省物业管理条例
+
+2019年1月1日 山东省第十三届人民代表大会常务委员会第五次会议通过
+
+2021年3月1日 山东省第十三届人民代表大会常务委员会第二十次会议修正
+
+2021年3月1日 山东省人民代表大会常务委员会公告第9号公布
+
+2021年5月1日 施行
+
+第一条 为了规范物业管理活动，制定本条例。
+
+第二条 本条例适用于本省行政区域内的物业管理活动。
+"""
+
+
+def test_the_record_under_a_laws_title_gives_issuer_and_dates():
+    d = _detect(LAW)
+    assert d.get("issuer") == "山东省人民代表大会常务委员会"
+    assert (d.get("written"), d.get("published"), d.get("effective")) == ("2021-03-01", "2021-03-01", "2021-05-01")
+    assert (d.get("city"), d.get("level")) == ("山东", "省")  # a province's document belongs to the province
+
+
+@pytest.mark.parametrize("issuer, city, level", [
+    ("上海市绿化和市容管理局", "上海", "直辖市"),
+    ("中共宣城市委党史和地方志研究室", "宣城", "地级市"),
+    ("泉州市丰泽区人民政府", "丰泽区", "市辖区"),
+    ("新疆维吾尔自治区人民政府", "新疆", "省"),
+    ("国务院办公厅", "", ""),
+])
+def test_place_and_level_of_the_issuer(issuer, city, level):
+    d = _detect(f"关于做好安全检查工作的通知\n各单位：\n一、做好检查。\n二、按时报告。\n{issuer}\n2023年1月5日\n")
+    assert d.get("issuer") == issuer
+    assert (d.get("city", ""), d.get("level", "")) == (city, level)
+
+
+def test_words_that_open_like_a_place_name_no_place():
+    for title in ("资源税征收管理办法", "公安机关督察办法", "港口管理规定"):  # 资源县, 公安县, 港口区
+        d = _detect(f"{title}\n第一条 为了规范管理，制定本办法。\n第二条 本办法自公布之日起施行。\n")
+        assert d.get("city", "") == "" and d.get("level", "") == ""
+    d = _detect("深圳经济特区物业管理条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自公布之日起施行。\n")
+    assert (d.get("city"), d.get("level")) == ("深圳", "地级市")

@@ -1,6 +1,7 @@
 import pytest
 
-from retrieval.intents import detect
+from retrieval.corpus import read_vocabulary
+from retrieval.intents import detect, wants_comparison
 from retrieval.text import fold
 
 
@@ -29,3 +30,17 @@ from retrieval.text import fold
 ])
 def test_detect(question, intent):
     assert detect(fold(question)).name == intent
+
+
+def test_the_question_frames_are_read_in_the_lexicon_order():
+    """intents.yaml decides: "什么时候施行" is `effective` because that frame comes before `date`."""
+    names = [i["name"] for i in read_vocabulary("intents.yaml")["intents"]]
+    assert names.index("effective") < names.index("date") < names.index("frequency")
+    assert detect(fold("本办法什么时候施行")).name == "effective"
+    assert detect(fold("什么时候报送")).name == "date"
+
+
+def test_wants_comparison():
+    assert wants_comparison(fold("请假规定有什么区别"), ["招远"])
+    assert not wants_comparison(fold("请假要提前几天"), ["招远"])
+    assert wants_comparison(fold("请假要提前几天"), ["招远", "烟台"])

@@ -1,9 +1,12 @@
 """Obligation extraction: every periodic obligation of both seeds, enumerated by hand from the text."""
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
+from retrieval.corpus import bundled_corpus_dir, lexicon_file, read_vocabulary
 from retrieval.obligations import find_actor
+from retrieval.periods import canonical_period, period_days, period_order, rrule_for
 
 # (article, period, count) for every clause that states a period, read off the documents.
 YANTAI_PERIODIC = [
@@ -113,3 +116,49 @@ def test_a_clause_without_subject_borrows_the_sentence_actor(engine):
 ])
 def test_find_actor(clause, actor):
     assert find_actor(clause) == actor
+
+
+@pytest.mark.parametrize("unit, n, period", [
+    ("季", None, "每季度"), ("星期", None, "每周"), ("周", "2", "每2周"), ("个月", "三", "每3个月"),
+    ("日", None, "每天"), ("工作日", None, "每工作日"), ("半年", "一", "每半年"),
+])
+def test_canonical_period(unit, n, period):
+    assert canonical_period(unit, n) == period
+
+
+def test_periods_order_by_the_listed_order_then_by_length():
+    given = ["每年", "x", "每3个月", "每天", "每月", "每2周", "每周"]
+    assert sorted(given, key=period_order) == ["每周", "每2周", "每月", "每年", "每天", "每3个月", "x"]
+    assert period_days("每3个月") == 90 and period_days("每2周") == 14
+
+
+@pytest.mark.parametrize("period, rule", [
+    ("每季度", {"FREQ": "MONTHLY", "INTERVAL": 3}), ("每2周", {"FREQ": "WEEKLY", "INTERVAL": 2}),
+    ("每年", {"FREQ": "YEARLY"}), ("每工作日", {"FREQ": "WEEKLY", "BYDAY": ["MO", "TU", "WE", "TH", "FR"]}),
+    ("每3个月", {"FREQ": "MONTHLY", "INTERVAL": 3}), ("全年", None), ("", None),
+])
+def test_rrule_for(period, rule):
+    assert rrule_for(period) == rule
+
+
+_VOCABULARY_READERS = ("obligations", "intents", "periods", "metadata", "doc_numbers", "parse", "lines", "text",
+                       "corpus", "index_store", "tokenize", "readers")
+
+
+def test_the_vocabulary_comes_from_the_lexicon_not_the_code():
+    """Words learned from the seed documents live in corpus/lexicon/, and the extractor reads them there."""
+    actors = read_vocabulary("actors.yaml")
+    assert "链办" in actors["suffixes"] and "倡树" in actors["not_actor_words"]
+    assert "调度" in read_vocabulary("periods.yaml")["compact"]["verbs"]
+    core = Path(__file__).parent.parent / "retrieval"
+    code = "".join((core / f"{m}.py").read_text(encoding="utf-8") for m in _VOCABULARY_READERS)
+    for word in ("烟台", "招远", "离烟", "链办", "倡树", "锚定", "守牢", "镇街区", "中心组"):
+        assert word not in code, word
+
+
+def test_a_corpus_may_bring_its_own_vocabulary_file(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    assert lexicon_file("actors.yaml", tmp_path) == bundled_corpus_dir() / "lexicon" / "actors.yaml"
+    (tmp_path / "lexicon" / "actors.yaml").write_text("suffixes: [科]\n", encoding="utf-8")
+    assert lexicon_file("actors.yaml", tmp_path) == tmp_path / "lexicon" / "actors.yaml"
+    assert read_vocabulary("actors.yaml", tmp_path) == {"suffixes": ["科"]}

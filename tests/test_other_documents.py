@@ -16,10 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("rongcheng")
-    r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", str(FIXTURE), "--corpus", str(corpus)],
+    r = subprocess.run([sys.executable, "-m", "cli.main", "ingest", str(FIXTURE), "--corpus", str(corpus)],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "荣政办发〔2023〕9号" in r.stdout and "9 articles" in r.stdout
+    assert "荣政办发〔2023〕9号" in r.stdout and "9 条" in r.stdout
     return Engine.load(corpus)
 
 

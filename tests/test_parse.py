@@ -6,7 +6,8 @@ import pytest
 from retrieval.corpus import bundled_corpus_dir, load_documents
 from retrieval.models import DocumentMeta
 from retrieval.parse import parse_document
-from retrieval.text import fold_whitespace
+from retrieval.doc_numbers import normalize_date
+from retrieval.text import cn_to_int, fold_whitespace, key
 
 from .conftest import SEEDS
 
@@ -134,3 +135,25 @@ def test_whitespace_folding_keeps_latin_words_apart():
     assert fold_whitespace("招政发〔2022〕21 号") == "招政发〔2022〕21号"
     assert fold_whitespace("不少于 1 次") == "不少于1次"
     assert fold_whitespace("Produced  By  x") == "Produced By x"
+
+
+@pytest.mark.parametrize("text, number", [
+    ("十三", 13), ("一百零五", 105), ("13", 13), ("二〇二二", 2022), ("二○二三", 2023), ("十", 10), ("三十", 30),
+    ("第三", None), ("", None),
+])
+def test_cn_to_int(text, number):
+    assert cn_to_int(text) == number
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("2022年5月12日", "2022-05-12"), ("2022-5-12", "2022-05-12"), ("二〇二二年五月十二日", "2022-05-12"),
+    ("二○二三年十二月三十一日", "2023-12-31"), ("2022年13月1日", None),
+])
+def test_normalize_date(text, iso):
+    assert normalize_date(text) == iso
+
+
+def test_key_ignores_script_width_spacing_and_punctuation():
+    assert key("《關於 加強“幹部”作風建設的意見》") == key("关于加强干部作风建设的意见") == "关于加强干部作风建设的意见"
+    assert key("ＡＢＣ（试行）") == "abc试行"
+    assert key("关于加强") != key("关于加强干部")

@@ -1,4 +1,5 @@
-"""Trainers (issue 5): quiz questions, duty lists, calendar and print exports, comparison, outline."""
+"""The trainers (issue 5): quiz questions, duty lists with their calendar and print exports,
+article comparison across cities, outlines."""
 import datetime as dt
 import re
 import unicodedata
@@ -8,8 +9,12 @@ import pytest
 from retrieval.engine import Engine
 from retrieval.models import Citation, Obligation
 from retrieval.text import split_clauses, split_sentences
-from retrieval.training import (PERIODS, Duty, DutyList, TrainingError, compare_article, duties, duties_html,
-                                duties_ics, outline, quiz_questions)
+from retrieval.comparison import compare_article, first_difference
+from retrieval.duties import PERIODS, Duty, DutyList, duties
+from retrieval.duties_export import duties_html, duties_ics
+from retrieval.outline import outline
+from retrieval.quiz import quiz_questions
+from retrieval.roles import ScopeError
 
 YANTAI = "烟政发〔2022〕8号"
 ZHAOYUAN = "招政发〔2022〕21号"
@@ -155,7 +160,7 @@ def test_filter_by_part(engine):
 
 @pytest.mark.parametrize("kwargs", [{"city": "青岛"}, {"role": "校长"}, {"part": "九"}, {"part": "不存在的部分"}])
 def test_unknown_filters_raise_one_clear_error(engine, kwargs):
-    with pytest.raises(TrainingError) as info:
+    with pytest.raises(ScopeError) as info:
         quiz_questions(engine, **kwargs)
     assert "\n" not in str(info.value) and str(info.value)
 
@@ -235,7 +240,7 @@ def test_duties_per_city_differ_where_the_documents_do(engine):
 
 @pytest.mark.parametrize("role,city", [("校长", None), ("市政府领导班子成员", "青岛"), ("", None)])
 def test_duties_unknown_role_or_city(engine, role, city):
-    with pytest.raises(TrainingError):
+    with pytest.raises(ScopeError):
         duties(engine, role, city=city)
 
 
@@ -343,7 +348,7 @@ def test_compare_in_a_small_corpus_marks_only_changed_clauses(small):
 @pytest.mark.parametrize("number,cities", [(31, ["烟台", "招远"]), (14, ["烟台", "青岛"]), (14, ["烟台"]),
                                            (14, ["烟台", "烟台市"])])
 def test_compare_errors(engine, number, cities):
-    with pytest.raises(TrainingError):
+    with pytest.raises(ScopeError):
         compare_article(engine, number, cities)
 
 
@@ -362,7 +367,7 @@ def test_outline_lists_parts_and_their_articles_in_order(engine, key):
 
 
 def test_outline_unknown_document(engine):
-    with pytest.raises(TrainingError):
+    with pytest.raises(ScopeError):
         outline(engine, "青政发〔2022〕1号")
 
 
@@ -400,8 +405,6 @@ def small(tmp_path_factory):
 
 
 def test_first_difference_for_plain_questions(engine):
-    from retrieval.training import first_difference
-
     ya, zy = engine.by_number[YANTAI], engine.by_number[ZHAOYUAN]
     (ca, sa), (cb, sb) = first_difference(ya.article(14), zy.article(14))
     assert "每季度" in ca and "每月" in cb and ca in sa and cb in sb
