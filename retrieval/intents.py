@@ -7,7 +7,7 @@ from dataclasses import dataclass
 # Order matters: the first pattern that matches decides. Patterns run on folded text.
 _PATTERNS: list[tuple[str, str | None, re.Pattern]] = [
     ("repeal", None, re.compile(r"废止|废除|作废|取代|替代了|代替了")),
-    ("effective", None, re.compile(r"(什么时候|何时|哪天|哪一天|几号|日期|时间).{0,6}(施行|生效|实施|执行)|(施行|生效|实施)(日期|时间)|(起|开始)(施行|生效)")),
+    ("effective", None, re.compile(r"(什么时候|何时|哪天|哪一天|几号|日期|时间|哪年|几月|啥时候|哪一年).{0,8}(施行|生效|实施|执行)|(施行|生效|实施)(日期|时间)|(起|开始)(施行|生效)")),
     ("issued", None, re.compile(r"(什么时候|何时|哪天|哪一天|几号|日期|时间|哪年).{0,6}(印发|发布|出台|下发|成文|发文|制定)|(印发|发布|出台|下发|成文|发文)(日期|时间)")),
     ("deadline", "deadline", re.compile(r"提前(几|多少|多久|多长)|(几|多少)个?工作日|(几|多少)(天|日|个月)(以?内|之内)|多久(以?内|之内)|期限|时限|截止|(不超过|不得超过)(几|多少)")),
     ("ratio", "ratio", re.compile(r"比例|比率|占比|百分之|百分比|(多少|几)\s*%|(?<![频效速])率.{0,4}(多少|几)|(多少|几).{0,4}(?<![频效速])率")),

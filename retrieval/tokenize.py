@@ -42,6 +42,10 @@ class Tokenizer:
     def add_word(self, word: str, freq: int | None = None) -> None:
         self._jieba.add_word(fold(word), freq or 20000)
 
+    def frequency(self, word: str) -> int:
+        """How often jieba's dictionary says the word occurs in everyday Chinese (0: not in it)."""
+        return self._jieba.FREQ.get(word, 0)
+
     def words(self, text: str) -> list[str]:
         """Words of a folded text, as cut for indexing (long words and their parts)."""
         return [w for w in self._jieba.lcut_for_search(fold(text)) if _KEEP.search(w)]
@@ -51,8 +55,10 @@ class Tokenizer:
         return [w for w in self._jieba.lcut(fold(text)) if _KEEP.search(w)]
 
     def strip_frames(self, text: str) -> str:
-        text = _WHICH_N.sub(" ", fold(text))
-        return self._frames.sub(" ", text) if self._frames else text
+        # a comma, not a space: folding removes spaces between Chinese characters, and the words on
+        # either side of a removed frame must not run together ("满几年要" → "满", "要", not "满要")
+        text = _WHICH_N.sub("，", fold(text))
+        return self._frames.sub("，", text) if self._frames else text
 
     def content_words(self, text: str) -> list[str]:
         """Query words that carry topic, search-mode (long words and their parts), for ranking."""
