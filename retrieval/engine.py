@@ -28,7 +28,9 @@ from .tokenize import Tokenizer
 from .training import first_difference
 
 MAX_QUESTION = 500
-FACT_CANDIDATES = 5  # articles weighed for a fact question, best-scoring first
+RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it scores this share of the chosen one
+FACT_CANDIDATES = 5
+PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article  # articles weighed for a fact question, best-scoring first
 CANDIDATE_ARTICLES = 60  # obligations are looked for in this many best-scoring articles of the scope
 FIRST_LINE = 100
 # Share of a question's topic (idf mass of its content words) the chosen clause must cover.
@@ -165,12 +167,40 @@ class Engine:
             if pick:
                 if not scope_city:
                     pick = self._parent_version(pick)
+                    others = self._other_places_rules(intent, query, pick)
+                    if others:
+                        return self._each_place(others, notes)
                 if n > 0 and scope_city:
                     parent = self.by_number[pick.article.doc_number]
                     notes.append(f"{scope_city}的文件对此没有规定，以上是{parent.city or ''}上级文件"
                                  f"《{parent.title}》的规定。")
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
+
+    def _other_places_rules(self, intent: Intent, query: _Query, pick: _Pick) -> list[tuple[str, _Pick]]:
+        """Asked with no city: where other places' documents state the rule differently, each place's rule
+        ([(place, pick)], the chosen one first); [] when they agree or are silent."""
+        home = self.place_of.get(pick.article.doc_number)
+        if home is None:
+            return []
+        found = [(home.short, pick)]
+        by_place: dict[str, set[str]] = {}
+        for n, p in self.place_of.items():
+            if p is not None and p != home:
+                by_place.setdefault(p.short, set()).add(n)
+        for place, docs in sorted(by_place.items()):
+            other = self._pick(intent, query, docs)
+            if other and other.score >= RIVAL_SHARE * pick.score and _facts(other.first_line) != _facts(pick.first_line):
+                found.append((place, other))
+        return found if len(found) > 1 else []
+
+    def _each_place(self, picks: list[tuple[str, _Pick]], notes: list[str]) -> Answer:
+        line = "；".join(f"{c}：{p.first_line.rstrip('。')}" for c, p in picks)
+        citations = [self.citation(p.article, p.quote, p.score) for _, p in picks]
+        notes = notes + ["没有设置城市，各地的规定不同，以上分别列出。"]
+        answer = Answer(True, "comparison", "", citations, notes, primary=len(citations))
+        answer.answer = self._render(truncate(line, FIRST_LINE), citations, notes)
+        return answer
 
     def _mentioned(self, fq: str) -> list[str]:
         """Places with documents that a question names, in the order it names them (短名, as cities go)."""
@@ -265,6 +295,7 @@ class Engine:
         if not ranked:
             return None
         top_score = ranked[0][1]
+        query_weight = sum(self.gate.weight(w) for w in dict.fromkeys(query.topic))
         best, best_value = None, -1.0
         for i, score in ranked:
             article = self.index.articles[i]
@@ -276,7 +307,8 @@ class Engine:
             coverage = self._coverage(query.topic, frozenset(self.tokenizer.words(where)), fold(where))
             if coverage < MIN_COVERAGE:
                 continue
-            value = score / top_score + coverage + (0.5 if passage.has_fact else 0.0)
+            value = score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
+                1.0, passage.overlap / max(query_weight, 1e-6))
             if value > best_value:
                 best, best_value = _Pick(article, passage.line, passage.sentence, score, coverage), value
         return best
@@ -543,11 +575,20 @@ class Engine:
 
 # Words that name a document or its coming into force, not its topic ("这个决定从哪天开始施行").
 _DOCUMENT_WORDS = {"条例", "规定", "办法", "决定", "意见", "通知", "通告", "公告", "细则", "规则", "文件", "这个",
-                   "施行", "实施", "生效", "执行", "开始", "起", "从", "废止", "哪年", "哪月", "啥时候", "本"}
+                   "施行", "实施", "生效", "执行", "开始", "起", "从", "废止", "哪年", "哪月", "啥时候", "本",
+                   "年", "月", "日", "号", "天"}
 _DEFINES = re.compile(r"是指|所称|指的是|包括|分为|称为|为“?[^，,。；;“”]{1,10}”?[。；;]?$")
 # "多久…一次", "频次", "每…": a rhythm. "一次最多停多久": a limit on one occasion.
 _RECURRING = re.compile(r"(多久|多长时间|多长).{0,12}(一次|一回)|频|每(?!次)|几次|周期|定期")
 _TIME_UNITS = {"天", "日", "小时", "分钟", "个月", "周", "年", "个工作日"}
+
+
+_FACT_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+(?=[个次日天年月周人名元米项件级])|每[个]?[周月季年天日半]+[度年]?")
+
+
+def _facts(line: str) -> set[str]:
+    """The numbers and rhythms a line states: two lines with the same ones state the same rule."""
+    return set(_FACT_TOKEN.findall(fold(line)))
 
 
 def _has_slot(o: Obligation, slot: str) -> bool:

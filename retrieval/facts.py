@@ -29,13 +29,15 @@ class FactType:
     question: re.Pattern
     fact_source: str
     required: bool
+    with_unit: str = ""  # the fact pattern when the question names its measure (几天 → only "15日")
 
     def fact(self, question: str) -> re.Pattern | None:
         """The fact pattern for this question: its {UNIT} is the measure the question names."""
         if not self.fact_source:
             return None
         unit = asked_unit(question)
-        source = self.fact_source.replace("{NUM}", NUM).replace("{UNIT}", f"(?:{unit or _ANY_UNIT})")
+        source = self.with_unit if unit and self.with_unit else self.fact_source
+        source = source.replace("{NUM}", NUM).replace("{UNIT}", f"(?:{unit or _ANY_UNIT})")
         return re.compile(source)
 
 
@@ -49,8 +51,8 @@ def asked_unit(question: str) -> str | None:
 
 def load(path: Path) -> list[FactType]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [FactType(name, re.compile(spec["question"]), spec.get("fact") or "", bool(spec.get("required")))
-            for name, spec in data.items()]
+    return [FactType(name, re.compile(spec["question"]), spec.get("fact") or "", bool(spec.get("required")),
+                     spec.get("with_unit") or "") for name, spec in data.items()]
 
 
 def question_type(types: list[FactType], folded_question: str) -> FactType | None:
