@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import index_store
+from . import index_store, thesaurus
 from .citations import article_reference
 from .corpus import bundled_corpus_dir, lexicon_dir
 from .facts import FactType, question_type
@@ -151,7 +151,7 @@ class Engine:
         topic = self._query_words(fq, precise=True)
         if not words or not topic:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
-        scores = self.index.scores(self.tokenizer.expand(words), self.tokenizer.strip_frames(fq))
+        scores = self.index.scores(self._expand(words), self.tokenizer.strip_frames(fq))
         query = _Query(fq, words, topic, scores, role, question_type(self.fact_types, fq))
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
                                                and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
@@ -201,6 +201,15 @@ class Engine:
         answer = Answer(True, "comparison", "", citations, notes, primary=len(citations))
         answer.answer = self._render(truncate(line, FIRST_LINE), citations, notes)
         return answer
+
+    def _expand(self, words: list[str]) -> list[str]:
+        """The lexicon's synonyms of each word, and for a word the corpus never uses, the thesaurus's
+        synonyms that it does use (露天 → 室外)."""
+        out = self.tokenizer.expand(words)
+        for w in words:
+            if not self.index.words.df(w):
+                out.extend(s for s in thesaurus.synonyms(w) if self.index.words.df(s))
+        return out
 
     def _mentioned(self, fq: str) -> list[str]:
         """Places with documents that a question names, in the order it names them (短名, as cities go)."""

@@ -19,7 +19,7 @@ from . import thesaurus
 COLLOQUIAL = 0.2  # weight of a word neither legal writing nor the corpus uses
 COMMON = 0.25  # weight of a word all legal writing uses (单位, 行政, 规定): it tells little of the topic
 SPECIFIC_DF = 5  # a word this few law articles use is as specific as words get
-SINGLE = 0.35  # weight of a single character (养, 罚, 烟): present or not, it says little alone
+SINGLE = 0.25  # weight of a single character (养, 罚, 烟): present or not, it says little alone
 RARE_IN_LAW = 30  # law articles using a word below which it is the asker's word, not the law's
 EVERYDAY = 2000  # jieba's frequency above which a word the laws do not use is everyday language
 THESAURUS = 0.8  # credit for a word whose synonym (同义词词林) the text uses: 露天 ~ 室外
