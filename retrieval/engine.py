@@ -14,7 +14,7 @@ from pathlib import Path
 from . import index_store, thesaurus
 from .citations import article_reference
 from .corpus import bundled_corpus_dir, lexicon_dir
-from .facts import FactType, question_type
+from .facts import FactType, asked_unit, question_type
 from .facts import load as load_fact_types
 from .gate import Gate, read_legal_words
 from .passages import best_passage
@@ -292,9 +292,16 @@ class Engine:
             return self._pick_issued(docs)
         if intent.structured:
             pick = self._pick_obligation(intent, query, docs)
-            if pick:
+            if pick and self._states_asked_measure(query, pick):
                 return pick
         return self._pick_fact(query, docs)
+
+    def _states_asked_measure(self, query: _Query, pick: _Pick) -> bool:
+        """A question that names its measure (多少钱, 几年) is not answered by a duty in another one."""
+        if query.ftype is None or asked_unit(query.fq) is None or pick.obligation is None:
+            return True
+        fact = query.ftype.fact(query.fq)
+        return fact is None or bool(fact.search(fold(pick.obligation.clause)))
 
     def _pick_fact(self, query: _Query, docs: set[str]) -> _Pick | None:
         """Of the best articles in scope, the one whose clause covers the question and states the asked fact."""

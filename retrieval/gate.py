@@ -21,7 +21,8 @@ COMMON = 0.25  # weight of a word all legal writing uses (单位, 行政, 规定
 SPECIFIC_DF = 5  # a word this few law articles use is as specific as words get
 SINGLE = 0.25  # weight of a single character (养, 罚, 烟): present or not, it says little alone
 RARE_IN_LAW = 30  # law articles using a word below which it is the asker's word, not the law's
-EVERYDAY = 2000  # jieba's frequency above which a word the laws do not use is everyday language
+EVERYDAY = 2000
+COMMON_SPEECH = 1000  # jieba's frequency above which a word the laws seldom use is everyday speech  # jieba's frequency above which a word the laws do not use is everyday language
 THESAURUS = 0.8  # credit for a word whose synonym (同义词词林) the text uses: 露天 ~ 室外
 ABBREVIATION = 0.75
 PART = 0.8  # credit for the share of a long word the text contains ("放烟花" ~ "烟花")  # credit for a word whose every character occurs in the text (卫健 ~ 卫生健康)
@@ -90,6 +91,8 @@ class Gate:
         if len(word) == 1:
             return SINGLE
         df = self.legal.get(word, 0)
+        if df < RARE_IN_LAW and self.general(word) >= COMMON_SPEECH:
+            return COLLOQUIAL  # everyday speech the laws seldom use (办完, 拿到, 人家)
         if df >= 2:  # legal writing's word: the rarer there, the more it says
             return max(COMMON, min(1.0, math.log(self.legal_n / (df + 1)) / math.log(self.legal_n / SPECIFIC_DF)))
         if self.corpus_df(word) and self.general(word) < EVERYDAY:

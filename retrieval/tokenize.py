@@ -26,6 +26,7 @@ class Tokenizer:
         # A private jieba instance: our dictionary must not leak into other users of jieba.
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        self._added: set[str] = set()
         for word, freq in words:
             self.add_word(word, freq)
         self.synonyms = {fold(k): [fold(v) for v in vs] for k, vs in (synonyms or {}).items()}
@@ -40,11 +41,13 @@ class Tokenizer:
         self._frames = re.compile("|".join(map(re.escape, phrases))) if phrases else None
 
     def add_word(self, word: str, freq: int | None = None) -> None:
+        self._added.add(fold(word))
         self._jieba.add_word(fold(word), freq or 20000)
 
     def frequency(self, word: str) -> int:
-        """How often jieba's dictionary says the word occurs in everyday Chinese (0: not in it)."""
-        return self._jieba.FREQ.get(word, 0)
+        """How often jieba's own dictionary says the word occurs in everyday Chinese (0: not in it, or
+        one of the domain words this tokenizer added)."""
+        return 0 if word in self._added else self._jieba.FREQ.get(word, 0)
 
     def words(self, text: str) -> list[str]:
         """Words of a folded text, as cut for indexing (long words and their parts)."""
