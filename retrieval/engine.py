@@ -11,23 +11,35 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import index_store
+from . import index_store, thesaurus
+from .citations import article_reference
 from .comparison import first_difference
-from .corpus import bundled_corpus_dir
+from .corpus import bundled_corpus_dir, lexicon_dir
 from .examples import hint
+from .facts import FactType, asked_unit, question_type
+from .facts import load as load_fact_types
+from .gate import Gate, read_legal_words
+from .passages import best_passage
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation
 from .obligations import actor_match, find_actor
+from .places import Place, places
 from .text import PUNCT, fold, split_clauses, strip_invisible, truncate
 from .tokenize import Tokenizer
 
 MAX_QUESTION = 500
+RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it scores this share of the chosen one
+FACT_CANDIDATES = 5
+FOCUS_WEIGHT = 0.5  # a focus word weighs at least this (retrieval/gate.py): a word of the laws or the corpus
+FOCUS_MATCH = 0.5  # … and the answer names it, or a synonym or abbreviation of it
+PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article  # articles weighed for a fact question, best-scoring first
 CANDIDATE_ARTICLES = 60  # obligations are looked for in this many best-scoring articles of the scope
 FIRST_LINE = 100
 # Share of a question's topic (idf mass of its content words) the chosen clause must cover.
 # Calibrated on answerable and unanswerable questions (tests/test_abstention.py).
 MIN_COVERAGE = 0.5
+MIN_MATCHED = 1.0  # covered weight: at least one word the corpus or legal writing uses
 
 
 @dataclass
@@ -39,6 +51,8 @@ class _Query:
     topic: list[str]  # precise-mode topic words (coverage)
     scores: object  # BM25 score of every article
     role: str | None = None
+    ftype: FactType | None = None  # the kind of fact asked (retrieval/facts.py)
+    focus: str | None = None  # what the amount or date is asked of ("退休年龄是多少"): the answer must name it
 
 
 @dataclass
@@ -66,6 +80,14 @@ class Engine:
             self._ob_by_article.setdefault(self._pos[(o.doc_number, o.article_index)], []).append(i)
         self._ob_word_cache: dict[int, frozenset[str]] = {}
         self.cities = sorted({d.city for d in documents if d.city}, key=len, reverse=True)
+        self.place_of: dict[str, Place | None] = {d.doc_number: document_place(d) for d in documents}
+        # every name a question may use for a place that has documents: 招远, 招远市, 丰泽区, 丰泽
+        self.place_names = sorted({n for p in self.place_of.values() if p for n in (p.name, p.short)} | set(self.cities),
+                                  key=len, reverse=True)
+        legal = _lexicon_file(self.corpus_dir, "legal_words.tsv")
+        self.gate = Gate(read_legal_words(legal), index.words.df, self._synonym_words, tokenizer.words,
+                         tokenizer.frequency)
+        self.fact_types = load_fact_types(_lexicon_file(self.corpus_dir, "answer_types.yaml"))
 
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None, progress: bool = False) -> "Engine":
@@ -84,11 +106,18 @@ class Engine:
     # ---- lookups used by the front ends -------------------------------------------------------
 
     def resolve_city(self, name: str | None) -> str | None:
-        """'苏州市' / '蘇州' → '苏州'; None for a city with no document here."""
+        """'苏州市' / '蘇州' → '苏州'; a place without documents of its own ('青岛') → its short name when
+        a place containing it has documents; None when no document governs it."""
         if not name:
             return None
         f = fold(name).removesuffix("市")
-        return next((c for c in self.cities if fold(c) == f), None)
+        known = next((c for c in self.cities if fold(c) == f or fold(c).removesuffix("市") == f), None)
+        if known:
+            return known
+        place = places().named(name)
+        if place and any(p and place.within(p) for p in self.place_of.values()):
+            return place.short
+        return None
 
     def document(self, key: str) -> Document | None:
         """A document by 文号 (any spacing or bracket form), city, slug or title."""
@@ -120,25 +149,32 @@ class Engine:
         asker = self.resolve_city(city)
         if city and not asker:
             notes.append(f"还没有收录“{truncate(city, 20)}”的文件，以下按全部文件回答。")
-        mentioned = sorted((c for c in self.cities if fold(c) in fq), key=lambda c: fq.index(fold(c)))
+        mentioned = self._mentioned(fq)
         intent = detect(fq)
         words = self._query_words(fq)
         topic = self._query_words(fq, precise=True)
         if not words or not topic:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
-        scores = self.index.scores(self.tokenizer.expand(words), self.tokenizer.strip_frames(fq))
-        query = _Query(fq, words, topic, scores, role)
+        scores = self.index.scores(self._expand(words), self.tokenizer.strip_frames(fq))
+        ftype = question_type(self.fact_types, fq)
+        query = _Query(fq, words, topic, scores, role, ftype, self._focus(fq, ftype))
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
                                                and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
             cities = mentioned if len(mentioned) >= 2 else list(dict.fromkeys([mentioned[0], asker]))
             return self._compare(intent, query, cities, notes, top)
         scope_city = mentioned[0] if len(mentioned) == 1 else asker
         scopes = self._scopes(scope_city)
+        cited = self._cited_article(fq, scopes)
+        if cited:
+            return self._answer(Intent("lookup", None), cited, query, scopes, notes, top)
         for n, (docs, kind) in enumerate(scopes):
             pick = self._pick(intent, query, docs)
             if pick:
                 if not scope_city:
                     pick = self._parent_version(pick)
+                    others = self._other_places_rules(intent, query, pick)
+                    if others:
+                        return self._each_place(others, query, scopes, notes, top)
                 if n > 0 and scope_city:
                     parent = self.by_number[pick.article.doc_number]
                     notes.append(f"{scope_city}的文件对此没有规定，以上是{parent.city or ''}上级文件"
@@ -146,17 +182,95 @@ class Engine:
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
 
+    def _other_places_rules(self, intent: Intent, query: _Query, pick: _Pick) -> list[tuple[str, _Pick]]:
+        """Asked with no city: where other places' documents state the rule differently, each place's rule
+        ([(place, pick)], the chosen one first); [] when they agree or are silent."""
+        home = self.place_of.get(pick.article.doc_number)
+        if home is None:
+            return []
+        found = [(home.short, pick)]
+        by_place: dict[str, set[str]] = {}
+        for n, p in self.place_of.items():
+            if p is not None and p != home:
+                by_place.setdefault(p.short, set()).add(n)
+        for place, docs in sorted(by_place.items()):
+            other = self._pick(intent, query, docs)
+            if other and other.score >= RIVAL_SHARE * pick.score and self._rule(query, other) != self._rule(query, pick):
+                found.append((place, other))
+        return found if len(found) > 1 else []
+
+    def _rule(self, query: _Query, pick: _Pick) -> tuple:
+        """What a pick states as the rule: its duty's slots, else the asked facts in its line, else its numbers."""
+        o = pick.obligation
+        if o is not None:
+            return tuple(sorted(o.slots().items()))
+        fact = query.ftype.fact(query.fq) if query.ftype else None
+        if fact is not None:
+            return tuple(sorted(m.group(0) for m in fact.finditer(fold(pick.first_line))))
+        return tuple(sorted(_facts(pick.first_line)))
+
+    def _each_place(self, picks: list[tuple[str, _Pick]], query: _Query, scopes, notes: list[str],
+                    top: int) -> Answer:
+        line = "；".join(f"{c}：{p.first_line.rstrip('。')}" for c, p in picks)
+        citations = [self.citation(p.article, p.quote, p.score) for _, p in picks]
+        shown = {(c.doc_number, c.label) for c in citations}
+        citations += [c for c in self._ranked(query, scopes, top + len(citations))
+                      if (c.doc_number, c.label) not in shown][: max(0, top - len(citations))]
+        notes = notes + ["没有设置城市，各地的规定不同，以上分别列出。"]
+        answer = Answer(True, "comparison", "", citations, notes, primary=len(citations))
+        answer.answer = self._render(truncate(line, FIRST_LINE), citations, notes)
+        return answer
+
+    def _focus(self, fq: str, ftype: FactType | None) -> str | None:
+        """The word a measured question asks about: the last word of weight before its frame
+        ("领导干部的退休年龄是多少" → 退休年龄). Everyday words do not count (they may be said otherwise)."""
+        if ftype is None or not ftype.required:
+            return None
+        m = ftype.question.search(fq)
+        words = [w for w in self._query_words(fq[:m.start()], precise=True) if len(w) > 1] if m else []
+        return words[-1] if words and self.gate.weight(words[-1]) >= FOCUS_WEIGHT else None
+
+    def _names_focus(self, query: _Query, text: str) -> bool:
+        return query.focus is None or self.gate.match(query.focus, frozenset(self.tokenizer.words(text)),
+                                                      fold(text)) >= FOCUS_MATCH
+
+    def _expand(self, words: list[str]) -> list[str]:
+        """The lexicon's synonyms of each word, and for a word the corpus never uses, the thesaurus's
+        synonyms that it does use (露天 → 室外)."""
+        out = self.tokenizer.expand(words)
+        for w in words:
+            if not self.index.words.df(w):
+                out.extend(s for s in thesaurus.synonyms(w) if self.index.words.df(s))
+        return out
+
+    def _mentioned(self, fq: str) -> list[str]:
+        """Places with documents that a question names, in the order it names them (短名, as cities go)."""
+        found: list[tuple[int, str]] = []
+        text = fq
+        for name in self.place_names:
+            at = text.find(fold(name))
+            if at >= 0:
+                place = places().named(name)
+                found.append((at, place.short if place else name))
+                text = text.replace(fold(name), " " * len(name))
+        return list(dict.fromkeys(n for _, n in sorted(found)))
+
     def _query_words(self, fq: str, precise: bool = False) -> list[str]:
-        """Topic words of a question, city names left out (they choose the scope, not the clause)."""
-        for c in self.cities:
+        """Topic words of a question, place names left out (they choose the scope, not the clause)."""
+        for c in self.place_names:
             fq = fq.replace(fold(c) + "市", " ").replace(fold(c), " ")
         return self.tokenizer.topic_words(fq) if precise else self.tokenizer.content_words(fq)
 
     def _scopes(self, city: str | None) -> list[tuple[set[str], str]]:
+        """The documents that govern an asker of this place, nearest first: the place's own, the documents
+        they are issued under (meta.parent), those of the places containing it (city, province), then
+        documents of no place (national). Documents of other places never govern."""
         if not city:
             return [({d.doc_number for d in self.documents}, "all")]
-        own = {d.doc_number for d in self.documents if d.city == city}
-        scopes = [(own, "own")]
+        asker = places().named(city)
+        own = {d.doc_number for d in self.documents
+               if d.city == city or (asker and self.place_of[d.doc_number] == asker)}
+        scopes = [(own, "own")] if own else []
         seen = set(own)
         frontier = own
         while frontier:
@@ -166,7 +280,12 @@ class Engine:
                 scopes.append((parents, "parent"))
             seen |= parents
             frontier = parents
-        national = {d.doc_number for d in self.documents if not d.city} - seen
+        for code in (asker.ancestors() if asker else []):
+            docs = {n for n, p in self.place_of.items() if p and p.code == code} - seen
+            if docs:
+                scopes.append((docs, "parent"))
+                seen |= docs
+        national = {d.doc_number for d in self.documents if self.place_of[d.doc_number] is None and not d.city} - seen
         if national:
             scopes.append((national, "national"))
         return scopes
@@ -178,19 +297,9 @@ class Engine:
         return w / 2 if len(word) == 1 else w
 
     def _coverage(self, words: list[str], tokens: set[str], text: str = "") -> float:
-        """idf-weighted share of the question's topic words found in tokens.
-
-        A word counts as found when it, one of its synonyms, or all of its parts ("走访调研" in
-        "调研走访") occur. An unknown word weighs most, so an off-topic word sinks the coverage.
-        """
-        total = found = 0.0
-        for w in dict.fromkeys(words):
-            weight = self._weight(w)
-            total += weight
-            if w in tokens or any(s in tokens for s in self._synonym_words(w)) or self._parts_found(w, tokens) \
-                    or (len(w) == 1 and w in text):
-                found += weight
-        return found / total if total else 0.0
+        """Share of the question's topic the text covers (retrieval/gate.py); 0 when it covers too little."""
+        c = self.gate.coverage(words, tokens, text)
+        return c.share if self.gate.enough(c, 0.0, MIN_MATCHED) else 0.0
 
     def _parts_found(self, word: str, tokens: set[str]) -> bool:
         """True when found sub-words of a long word cover every one of its characters."""
@@ -208,17 +317,55 @@ class Engine:
 
     def _pick(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
         if intent.name == "repeal":
-            return self._pick_closing(docs, "废止")
+            return self._pick_closing(docs, "废止", query)
         if intent.name == "effective":
-            return self._pick_closing(docs, "施行")
+            return self._pick_closing(docs, "施行", query)
         if intent.name == "issued":
             return self._pick_issued(docs)
         if intent.structured:
             pick = self._pick_obligation(intent, query, docs)
-            if pick or intent.name != "quantity":
+            if pick and self._states_asked_measure(query, pick) and self._names_focus(
+                    query, pick.obligation.sentence if pick.obligation else pick.quote):
                 return pick
-            # "热线号码是多少": a number the text states without a unit may still answer it
-        return self._pick_sentence(intent, query, docs)
+        return self._pick_fact(query, docs)
+
+    def _states_asked_measure(self, query: _Query, pick: _Pick) -> bool:
+        """A question that names its measure (多少钱, 几年) is not answered by a duty in another one."""
+        if query.ftype is None or not query.ftype.measured or asked_unit(query.fq) is None or pick.obligation is None:
+            return True
+        fact = query.ftype.fact(query.fq)
+        return fact is None or bool(fact.search(fold(pick.obligation.clause)))
+
+    def _pick_fact(self, query: _Query, docs: set[str]) -> _Pick | None:
+        """Of the best articles in scope, the one whose clause covers the question and states the asked fact."""
+        ftype = query.ftype
+        fact = ftype.fact(query.fq) if ftype else None
+        ranked = self.index.top(query.scores, docs, FACT_CANDIDATES)
+        if not ranked:
+            return None
+        top_score = ranked[0][1]
+        query_weight = sum(self.gate.weight(w) for w in dict.fromkeys(query.topic))
+        best, best_value = None, -1.0
+        for i, score in ranked:
+            article = self.index.articles[i]
+            passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
+                                   list_wanted=bool(ftype) and ftype.name == "list")
+            if ftype and ftype.required and not passage.has_fact:
+                continue
+            where = f"{article.part} {article.heading} {passage.sentence}"
+            if not self._names_focus(query, where):
+                continue
+            coverage = self._coverage(query.topic, frozenset(self.tokenizer.words(where)), fold(where))
+            if coverage < MIN_COVERAGE:
+                continue
+            value = score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
+                1.0, passage.overlap / max(query_weight, 1e-6))
+            if value > best_value:
+                best, best_value = _Pick(article, passage.line, passage.sentence, score, coverage), value
+        return best
+
+    def _text_match(self, word: str, text: str) -> float:
+        return self.gate.match(word, frozenset(), text)
 
     def _pick_obligation(self, intent: Intent, query: _Query, docs: set[str]) -> _Pick | None:
         """The obligation stating the asked slot whose words, actor and article best match the question."""
@@ -317,8 +464,25 @@ class Engine:
                     best = (s, c, score)
         return best[0] or article.body, best[1] or article.body, best[2]
 
-    def _pick_closing(self, docs: set[str], keyword: str) -> _Pick | None:
-        for doc in sorted((self.by_number[n] for n in docs), key=lambda d: d.meta.level != "县级市"):
+    def _cited_article(self, fq: str, scopes) -> _Pick | None:
+        """The article a question cites ("…条例第二十二条讲什么"), whole, from the document it names."""
+        ref = article_reference(fq)
+        if ref is None:
+            return None
+        governing = [n for docs, _ in scopes for n in sorted(docs)]
+        if ref.doc_number:
+            candidates = [self.by_number[ref.doc_number]] if ref.doc_number in self.by_number else []
+        else:
+            rest = _Query(ref.rest, [], self._query_words(ref.rest, precise=True), None)
+            candidates = self._named_documents(set(governing) or set(self.by_number), rest)
+        for doc in candidates:
+            article = doc.article(ref.number)
+            if article is not None:
+                return _Pick(article, truncate(article.body, FIRST_LINE), article.body, 1.0, 1.0)
+        return None
+
+    def _pick_closing(self, docs: set[str], keyword: str, query: _Query | None = None) -> _Pick | None:
+        for doc in self._named_documents(docs, query):
             closing = next((a for a in doc.articles if a.kind == "closing"), None)
             for article in ([closing] if closing else []) + doc.articles[::-1][:3]:
                 sentence = next((s for s in article.sentences if keyword in s and
@@ -334,6 +498,22 @@ class Engine:
                 line = f"《{doc.title}》自{doc.meta.effective}起施行（据文件元数据）。"
                 return _Pick(art, truncate(line, FIRST_LINE), line, 1.0, 1.0)
         return None
+
+    def _named_documents(self, docs: set[str], query: _Query | None) -> list[Document]:
+        """The documents a question about a document as a whole (施行, 废止, 印发) means: those whose title
+        covers its topic words ("控烟条例" ~ 北京市控制吸烟条例); with no topic words, every document of the
+        scope, the county's before the city's. A topic no title covers ("合同何时生效") names none."""
+        candidates = sorted((self.by_number[n] for n in docs), key=lambda d: d.meta.level != "县级市")
+        topic = [w for w in (query.topic if query else []) if w not in _DOCUMENT_WORDS]
+        if not topic:
+            return candidates
+        scored = []
+        for d in candidates:
+            title = fold(d.title)
+            c = self.gate.coverage(topic, frozenset(self.tokenizer.words(title)), title)
+            if c.share >= MIN_COVERAGE:
+                scored.append((c.share, d))
+        return [d for _, d in sorted(scored, key=lambda x: -x[0])]
 
     def _pick_issued(self, docs: set[str]) -> _Pick | None:
         """成文/发布 dates come from the metadata; the citation is the document as a whole."""
@@ -441,10 +621,22 @@ class Engine:
         return "\n".join(lines)
 
 
+# Words that name a document or its coming into force, not its topic ("这个决定从哪天开始施行").
+_DOCUMENT_WORDS = {"条例", "规定", "办法", "决定", "意见", "通知", "通告", "公告", "细则", "规则", "文件", "这个",
+                   "施行", "实施", "生效", "执行", "开始", "起", "从", "废止", "哪年", "哪月", "啥时候", "本",
+                   "年", "月", "日", "号", "天"}
 _DEFINES = re.compile(r"是指|所称|指的是|包括|分为|称为|为“?[^，,。；;“”]{1,10}”?[。；;]?$")
 # "多久…一次", "频次", "每…": a rhythm. "一次最多停多久": a limit on one occasion.
 _RECURRING = re.compile(r"(多久|多长时间|多长).{0,12}(一次|一回)|频|每(?!次)|几次|周期|定期")
 _TIME_UNITS = {"天", "日", "小时", "分钟", "个月", "周", "年", "个工作日"}
+
+
+_FACT_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+(?=[个次日天年月周人名元米项件级])|每[个]?[周月季年天日半]+[度年]?")
+
+
+def _facts(line: str) -> set[str]:
+    """The numbers and rhythms a line states: two lines with the same ones state the same rule."""
+    return set(_FACT_TOKEN.findall(fold(line)))
 
 
 def _has_slot(o: Obligation, slot: str) -> bool:
@@ -482,3 +674,16 @@ def _window(text: str, focus: str, limit: int) -> str:
     start = max(0, min(at - (limit - len(focus)) // 3, len(text) - limit + 1))
     piece = text[start:start + limit - 2]
     return ("…" if start else "") + piece + "…"
+
+
+def document_place(doc: Document) -> Place | None:
+    """Where a document applies: its city as the metadata names it, else its issuer's or title's place."""
+    table = places()
+    named = table.named(doc.city) if doc.city else None
+    return named or table.leading(doc.meta.issuer) or table.leading(doc.title)
+
+
+def _lexicon_file(corpus_dir: Path, name: str) -> Path:
+    """A lexicon file of the corpus's own lexicon folder, else the bundled one."""
+    own = lexicon_dir(corpus_dir) / name
+    return own if own.exists() else bundled_corpus_dir() / "lexicon" / name

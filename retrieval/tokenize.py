@@ -26,6 +26,7 @@ class Tokenizer:
         # A private jieba instance: our dictionary must not leak into other users of jieba.
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        self._added: set[str] = set()
         for word, freq in words:
             self.add_word(word, freq)
         self.synonyms = {fold(k): [fold(v) for v in vs] for k, vs in (synonyms or {}).items()}
@@ -40,7 +41,13 @@ class Tokenizer:
         self._frames = re.compile("|".join(map(re.escape, phrases))) if phrases else None
 
     def add_word(self, word: str, freq: int | None = None) -> None:
+        self._added.add(fold(word))
         self._jieba.add_word(fold(word), freq or 20000)
+
+    def frequency(self, word: str) -> int:
+        """How often jieba's own dictionary says the word occurs in everyday Chinese (0: not in it, or
+        one of the domain words this tokenizer added)."""
+        return 0 if word in self._added else self._jieba.FREQ.get(word, 0)
 
     def words(self, text: str) -> list[str]:
         """Words of a folded text, as cut for indexing (long words and their parts)."""
@@ -51,8 +58,10 @@ class Tokenizer:
         return [w for w in self._jieba.lcut(fold(text)) if _KEEP.search(w)]
 
     def strip_frames(self, text: str) -> str:
-        text = _WHICH_N.sub(" ", fold(text))
-        return self._frames.sub(" ", text) if self._frames else text
+        # a comma, not a space: folding removes spaces between Chinese characters, and the words on
+        # either side of a removed frame must not run together ("满几年要" → "满", "要", not "满要")
+        text = _WHICH_N.sub("，", fold(text))
+        return self._frames.sub("，", text) if self._frames else text
 
     def content_words(self, text: str) -> list[str]:
         """Query words that carry topic, search-mode (long words and their parts), for ranking."""

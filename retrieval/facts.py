@@ -1,0 +1,68 @@
+"""What kind of fact a question asks for, and where a clause states it.
+
+The kinds, their question patterns and their fact patterns are data (corpus/lexicon/answer_types.yaml).
+A question that asks in a measure ("几年", "多少天", "罚多少钱") only takes a fact in that measure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+NUM = r"(?:\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+(?:\.\d+)?)?|[零〇一二两三四五六七八九十百千万]+(?:点[零一二三四五六七八九]+)?)"
+_ANY_UNIT = ("个工作日|工作日|个月|分钟|小时|公里|千米|平方米|米|万元|元|个人|人|名|日|天|年|月|周|次|个|项|件|只|条|级|岁|户|"
+             "家|届|倍|层|辆|所|批|起|篇")
+# The measure a question names after 几 / 多少, and the measures a clause may state it in.
+_ASKED_UNIT = re.compile(r"(?:几|多少)\s*(个工作日|工作日|个月|分钟|小时|公里|千米|米|钱|元|个人|人|名|天|日|年|月|周|次|项|件|只|条|级|岁|户|家|届|"
+                         r"辆|台|套|所|间|张|本|份|批|座|处|栋|层|页|倍|轮|场|位|类|种|点)"
+                         r"|(多远)|(多少钱)|(多长时间|多久)|(多长|多宽|多高)")
+# What a question about an amount of money names: a fee, a wage, a subsidy (交多少, 标准是多少).
+_MONEY = re.compile(r"钱|费|工资|薪|补贴|补助|奖金|奖励|价格|收费|经费|罚款")
+_UNIT_FORMS = {"天": "天|日|个工作日|工作日", "日": "日|天|个工作日|工作日", "个工作日": "个工作日|工作日", "工作日": "工作日",
+               "个月": "个月|月", "月": "个月|月", "钱": "万元|元", "元": "万元|元", "个人": "人|名", "人": "人|名",
+               "名": "名|人", "点": "点|时|[:：]", "只": "只|条", "条": "条|只", "多远": "米|公里|千米", "多少钱": "万元|元",
+               "多长": "米|厘米|公里|千米|分钟|小时|日|天|个月|年", "多宽": "米|厘米", "多高": "米|厘米",
+               "多长时间": "分钟|小时|日|天|个工作日|工作日|个月|月|年|周", "多久": "分钟|小时|日|天|个工作日|工作日|个月|月|年|周"}
+
+
+@dataclass(frozen=True)
+class FactType:
+    name: str
+    question: re.Pattern
+    fact_source: str
+    required: bool
+    with_unit: str = ""  # the fact pattern when the question names its measure (几天 → only "15日")
+
+    @property
+    def measured(self) -> bool:
+        """Its fact is stated in a measure the question may name (几年, 多少钱)."""
+        return "{UNIT}" in self.fact_source or bool(self.with_unit)
+
+    def fact(self, question: str) -> re.Pattern | None:
+        """The fact pattern for this question: its {UNIT} is the measure the question names."""
+        if not self.fact_source:
+            return None
+        unit = asked_unit(question)
+        source = self.with_unit if unit and self.with_unit else self.fact_source
+        source = source.replace("{NUM}", NUM).replace("{UNIT}", f"(?:{unit or _ANY_UNIT})")
+        return re.compile(source)
+
+
+def asked_unit(question: str) -> str | None:
+    m = _ASKED_UNIT.search(question)
+    if not m:
+        return "万元|元" if _MONEY.search(question) else None
+    word = next(g for g in m.groups() if g)
+    return _UNIT_FORMS.get(word, re.escape(word))
+
+
+def load(path: Path) -> list[FactType]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [FactType(name, re.compile(spec["question"]), spec.get("fact") or "", bool(spec.get("required")),
+                     spec.get("with_unit") or "") for name, spec in data.items()]
+
+
+def question_type(types: list[FactType], folded_question: str) -> FactType | None:
+    return next((t for t in types if t.question.search(folded_question)), None)

@@ -1,0 +1,156 @@
+"""Does a clause cover a question, or did the asker only use other words?
+
+A question word the chosen text does not contain counts against the answer only when it is a word
+legal and policy writing uses (公积金, 工资, 天气: a topic the text does not treat). A word that writing
+never uses is the asker's own phrasing (半夜, 抓到, 这块) and weighs little. The vocabulary of legal
+writing is a data file (corpus/lexicon/legal_words.tsv, word → articles of 1,322 laws using it), and
+the loaded corpus adds its own words. Chinese abbreviations are matched by their characters
+(卫健 ← 卫生健康, 控烟 ← 控制吸烟).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import thesaurus
+
+COLLOQUIAL = 0.2  # weight of a word neither legal writing nor the corpus uses
+COMMON = 0.25  # weight of a word all legal writing uses (单位, 行政, 规定): it tells little of the topic
+SPECIFIC_DF = 5  # a word this few law articles use is as specific as words get
+SINGLE = 0.25  # weight of a single character (养, 罚, 烟): present or not, it says little alone
+RARE_IN_LAW = 30  # law articles using a word below which it is the asker's word, not the law's
+EVERYDAY = 2000
+COMMON_SPEECH = 1000  # jieba's frequency above which a word the laws seldom use is everyday speech  # jieba's frequency above which a word the laws do not use is everyday language
+THESAURUS = 0.8  # credit for a word whose synonym (同义词词林) the text uses: 露天 ~ 室外
+ABBREVIATION = 0.75
+PART = 0.8  # credit for the share of a long word the text contains ("放烟花" ~ "烟花")  # credit for a word whose every character occurs in the text (卫健 ~ 卫生健康)
+
+
+_AMOUNT = re.compile(r"[一二两三四五六七八九十百千几多\d]+[个家户条只次名人项件天日年月周级位种类块元]?")
+
+
+def read_legal_words(path: Path) -> tuple[dict[str, int], int]:
+    """(word → law articles using it, number of law articles) from legal_words.tsv."""
+    words: dict[str, int] = {}
+    total = 1
+    if not path.exists():
+        return words, total
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, n = line.partition("\t")
+        if word == "# articles":
+            total = int(n)
+        elif line and not line.startswith("#"):
+            words[word] = int(n or 1)
+    return words, total
+
+
+def _in_order(word: str, text: str) -> int:
+    """How many of a long word's characters the text has in order within a short span: 离烟外出 ~
+    离招外出 (3), 放烟花 ~ 燃放烟花爆竹 (3)."""
+    best = 0
+    for start in range(len(text)):
+        if text[start] not in word:
+            continue
+        at, found, end = start, 0, start + 2 * len(word) + 2
+        for ch in word[word.index(text[start]):]:
+            k = text.find(ch, at, end)
+            if k >= 0:
+                found, at = found + 1, k + 1
+        best = max(best, found)
+        if best == len(word):
+            break
+    return best
+
+
+def _spread(word: str, text: str) -> bool:
+    """The word's characters occur in order within a short span: an abbreviation of what the text
+    spells out (卫健 ~ 卫生健康, 人代工委 ~ 人大常委会代表工作委员会)."""
+    start = text.find(word[0])
+    while start >= 0:
+        at, ok = start, True
+        for ch in word[1:]:
+            at = text.find(ch, at + 1, start + 4 * len(word))
+            if at < 0:
+                ok = False
+                break
+        if ok:
+            return True
+        start = text.find(word[0], start + 1)
+    return False
+
+
+@dataclass
+class Coverage:
+    share: float  # weighted share of the question's words the text covers
+    matched: float  # covered weight (a question of colloquial words only covers little)
+    total: float = 0.0  # the question's weight
+
+
+class Gate:
+    def __init__(self, legal_words: tuple[dict[str, int], int], corpus_df, synonyms, parts, general):
+        self.legal, self.legal_n = legal_words
+        self.general = general  # word → its frequency in everyday Chinese (jieba's dictionary)
+        self.corpus_df = corpus_df  # word → number of corpus articles using it
+        self.synonyms = synonyms  # word → document words it stands for
+        self.parts = parts  # word → its sub-words (jieba search mode)
+
+    def weight(self, word: str) -> float:
+        if _AMOUNT.fullmatch(word):  # "一家", "几条", "两次": how much is asked, not about what
+            return 0.0
+        if len(word) == 1:
+            return SINGLE
+        df = self.legal.get(word, 0)
+        if df < RARE_IN_LAW and self.general(word) >= COMMON_SPEECH:
+            return COLLOQUIAL  # everyday speech the laws seldom use (办完, 拿到, 人家)
+        if df >= 2:  # legal writing's word: the rarer there, the more it says
+            return max(COMMON, min(1.0, math.log(self.legal_n / (df + 1)) / math.log(self.legal_n / SPECIFIC_DF)))
+        if self.corpus_df(word) and self.general(word) < EVERYDAY:
+            return 1.0  # the corpus's own term (河长, 控烟)
+        parts = [p for p in self.parts(word) if p != word and len(p) > 1 and self.legal.get(p, 0) >= 2]
+        if parts:  # a compound of the laws' words ("出国考察" = 出国 + 考察) weighs as they do
+            return max(self.weight(p) for p in parts)
+        return COLLOQUIAL
+
+    def match(self, word: str, tokens: set[str] | frozenset[str], text: str) -> float:
+        if word in tokens or any(s in tokens or s in text for s in self.synonyms(word)):
+            return 1.0
+        if len(word) == 1:
+            return 1.0 if word in text else 0.0
+        if word in text or self._parts_found(word, tokens):
+            return 1.0
+        if self.legal.get(word, 0) < RARE_IN_LAW and any(s in text for s in thesaurus.synonyms(word)):
+            return THESAURUS  # an everyday word for what the text says in its own (露天 ~ 室外)
+        if self.legal.get(word, 0) < 2 and _spread(word, text):
+            return ABBREVIATION  # not a word of the laws: maybe an abbreviation (卫健 ~ 卫生健康)
+        parts = [p for p in self.parts(word) if p != word and len(p) > 1]
+        if len(parts) > 1:  # a compound: the share of its parts the text has ("出国考察": neither)
+            found = sum(p in tokens or p in text for p in parts) / len(parts)
+            if found:
+                return PART * found
+        return _in_order(word, text) / len(word) * PART if len(word) >= 3 else 0.0
+
+    def _parts_found(self, word: str, tokens) -> bool:
+        """Found sub-words cover every character ("走访调研" in "调研走访")."""
+        if len(word) < 3:
+            return False
+        covered = [False] * len(word)
+        for part in self.parts(word):
+            if len(part) > 1 and part != word and part in tokens:
+                at = word.find(part)
+                covered[at:at + len(part)] = [True] * len(part)
+        return all(covered)
+
+    def enough(self, c: "Coverage", minimum: float, matched: float) -> bool:
+        """Covers the share asked, and words enough of it (a question of everyday words only asks
+        little, so it needs less)."""
+        return c.share >= minimum and c.matched >= min(matched, 0.5 * c.total)
+
+    def coverage(self, words: list[str], tokens, text: str) -> Coverage:
+        total = found = 0.0
+        for w in dict.fromkeys(words):
+            weight = self.weight(w)
+            total += weight
+            found += weight * self.match(w, tokens, text)
+        return Coverage(found / total if total else 0.0, found, total)

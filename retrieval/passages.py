@@ -1,0 +1,111 @@
+"""The sentence of an article that answers a question, and the first line cut from it.
+
+A clause is chosen by the question words it covers (retrieval/gate.py weights) and by whether it
+states the asked fact (retrieval/facts.py); the first line is that clause widened by its neighbours
+while it fits, so the fact is in it. A sentence that opens a list ("下列场所禁止吸烟：") brings its
+items along.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import Article
+from .text import fold, split_clauses, truncate
+
+FACT_BONUS = 1.5  # a clause stating the asked fact outweighs one that only shares words
+FACT_SHARE = 0.6  # … by this share of the question's weight at least
+_ITEM = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
+
+
+@dataclass
+class Passage:
+    sentence: str  # the quote
+    clause: str  # the clause the first line is built around
+    line: str  # the first line (at most `limit` characters)
+    overlap: float  # question weight the clause and its sentence cover
+    has_fact: bool
+
+
+def _sentences(article: Article) -> list[str]:
+    sentences = article.sentences
+    if article.heading and len(sentences) > 1 and sentences[0].startswith(article.heading):
+        return sentences[1:]
+    return sentences or [article.body]
+
+
+def best_passage(article: Article, words: list[str], match, weight, fact: re.Pattern | None,
+                 limit: int = 100, list_wanted: bool = False) -> Passage:
+    """The clause covering most question weight (match(word, text) ∈ [0, 1]), a clause with the fact first."""
+    sentences = _sentences(article)
+    bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in dict.fromkeys(words)))
+    best: Passage | None = None
+    best_score = -1.0
+    for si, s in enumerate(sentences):
+        fs = fold(s)
+        s_cover = sum(weight(w) * match(w, fs) for w in words)
+        for c in split_clauses(s) or [s]:
+            fc = fold(c)
+            c_cover = sum(weight(w) * match(w, fc) for w in words)
+            has_fact = bool(fact and fact.search(fc))
+            score = c_cover + 0.5 * s_cover + (bonus if has_fact else 0.0)
+            if score > best_score:
+                best_score = score
+                best = Passage(s, c, "", c_cover + 0.5 * s_cover, has_fact)
+                best_index = si
+    assert best is not None
+    if fact and not best.has_fact:  # the fact may sit in a neighbouring clause of the same sentence
+        best.has_fact = bool(fact.search(fold(best.sentence)))
+    best.line = _line(best.sentence, best.clause, limit, fact)
+    if list_wanted:
+        _with_items(best, sentences, best_index, limit)
+    return best
+
+
+def _with_items(best: Passage, sentences: list[str], at: int, limit: int) -> None:
+    """A list question is answered by the list: from one of its items, go up to the sentence that opens
+    it ("下列…：") and bring the items along."""
+    if _ITEM.match(sentences[at]):
+        opener = next((k for k in range(at - 1, -1, -1) if sentences[k].rstrip().endswith(("：", ":"))), None)
+        if opener is None:
+            return
+        at = opener
+    elif not sentences[at].rstrip().endswith(("：", ":")):
+        return
+    items = []
+    for s in sentences[at + 1:]:
+        if not _ITEM.match(s):
+            break
+        items.append(s)
+    if not items:
+        return
+    intro = sentences[at]
+    best.sentence = intro + "".join(items)
+    best.line = truncate(intro + "".join(_ITEM.sub("", s).rstrip("；;。") + "；" for s in items), limit)
+    best.has_fact = True
+
+
+def _line(sentence: str, clause: str, limit: int, fact: re.Pattern | None) -> str:
+    if len(sentence) <= limit:
+        return sentence
+    clauses = split_clauses(sentence)
+    if clause not in clauses:
+        return truncate(sentence, limit)
+    i = j = clauses.index(clause)
+    if fact and not fact.search(fold(clause)):  # widen toward the clause that states the fact
+        for k in sorted(range(len(clauses)), key=lambda k: abs(k - i)):
+            if fact.search(fold(clauses[k])):
+                i, j = min(i, k), max(i, k)
+                break
+    text = "，".join(clauses[i:j + 1])
+    while True:
+        grown = False
+        for a, b in ((i, j + 1), (i - 1, j)):
+            if 0 <= a and b < len(clauses):
+                candidate = "，".join(clauses[a:b + 1])
+                if len(candidate) + 2 <= limit:
+                    i, j, text, grown = a, b, candidate, True
+                    break
+        if not grown:
+            break
+    return ("…" if i > 0 else "") + truncate(text, limit - 2) + ("…" if j < len(clauses) - 1 else "。")

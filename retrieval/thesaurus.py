@@ -1,0 +1,49 @@
+"""Synonyms of everyday Chinese: HIT's 同义词词林扩展版 (Cilin, extended), as shipped by the
+WordSimilarity package (Apache 2.0). Only its "=" groups (true synonyms) are used, not "#" (related).
+
+A question says 露天, the regulation 室外; 狗 and 犬; 推诿 and 推脱. The lexicon's synonyms.yaml stays
+the place for the documents' own vocabulary; this is the language's.
+"""
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+
+def _cilin_path() -> Path | None:
+    spec = importlib.util.find_spec("word_similarity")
+    if spec is None or not spec.origin:
+        return None
+    path = Path(spec.origin).resolve().parent.parent / "data" / "cilin_ex.txt"
+    return path if path.exists() else None
+
+
+@lru_cache(maxsize=1)
+def _groups() -> dict[str, list[tuple[str, ...]]]:
+    """word → the synonym groups it belongs to."""
+    path = _cilin_path()
+    out: dict[str, list[tuple[str, ...]]] = {}
+    if path is None:
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        code, _, rest = line.partition(" ")
+        if not code.endswith("="):
+            continue
+        group = tuple(rest.split())
+        if len(group) < 2:
+            continue
+        for w in group:
+            out.setdefault(w, []).append(group)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def synonyms(word: str) -> tuple[str, ...]:
+    """The word's synonyms; single characters only for a single-character word (口 is no synonym of 人员)."""
+    found: dict[str, None] = {}
+    for group in _groups().get(word, []):
+        for w in group:
+            if w != word and (len(w) > 1 or len(word) == 1):
+                found[w] = None
+    return tuple(found)
