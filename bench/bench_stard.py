@@ -68,7 +68,7 @@ def child(kind: str, corpus: str, qfile: str, out: str) -> None:
 
         def retrieve(q):
             fq = __import__("retrieval.text", fromlist=["fold"]).fold(q)
-            words = engine.tokenizer.expand(engine._query_words(fq))
+            words = engine.tokenizer.expand(engine.query_words(fq))
             scores = engine.index.scores(words, engine.tokenizer.strip_frames(fq))
             return engine.index.top(scores, None, 10)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import cn_to_int, fold
+from .text import cn_to_int
 
 _ARTICLE = re.compile(r"第\s*([零〇一二两三四五六七八九十百千\d]+)\s*条")
 # A question that asks what an article says, not a question that cites one in passing.

@@ -40,10 +40,10 @@ def test_threshold_separates_the_sets(engine):
     def coverage(q, city=None):
         from retrieval.text import fold
         fq = fold(q)
-        topic = engine._query_words(fq, precise=True)
-        scores = engine.index.scores(engine.tokenizer.expand(engine._query_words(fq)), fq)
+        topic = engine.query_words(fq, precise=True)
+        scores = engine.index.scores(engine.tokenizer.expand(engine.query_words(fq)), fq)
         best = max(range(len(scores)), key=lambda i: scores[i])
-        return engine._coverage(topic, engine.index.token_set(best), fold(engine.index.articles[best].body))
+        return engine.coverage(topic, engine.index.token_set(best), fold(engine.index.articles[best].body))
 
     assert max(coverage(q) for q in ["今天股市行情如何？", "住房公积金贷款额度是多少", "给我写一首诗"]) < MIN_COVERAGE
     assert min(coverage(q) for q in ["涉密资料能用微信传吗", "倒序发言是在什么场合要求的？"]) >= MIN_COVERAGE

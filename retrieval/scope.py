@@ -1,0 +1,102 @@
+"""Which documents govern an asker: by place (retrieval/places.py) and by the documents a document is
+issued under (meta.parent).
+
+An asker's own place first; where its documents are silent, the documents they are issued under and
+those of the places containing it (city, province); documents of no place (national) last. Documents
+of other places never govern.
+"""
+from __future__ import annotations
+
+from .models import Document
+from .places import Place, places
+from .text import fold
+
+
+def document_place(doc: Document) -> Place | None:
+    """Where a document applies: its city as the metadata names it, else its issuer's or title's place."""
+    table = places()
+    named = table.named(doc.city) if doc.city else None
+    return named or table.leading(doc.meta.issuer) or table.leading(doc.title)
+
+
+class Scope:
+    def __init__(self, documents: list[Document]):
+        self.documents = documents
+        self.by_number = {d.doc_number: d for d in documents}
+        self.cities = sorted({d.city for d in documents if d.city}, key=len, reverse=True)
+        self.place_of: dict[str, Place | None] = {d.doc_number: document_place(d) for d in documents}
+        # every name a question may use for a place that has documents: 苏州, 苏州市, 丰泽区, 丰泽
+        self.place_names = sorted({n for p in self.place_of.values() if p for n in (p.name, p.short)}
+                                  | set(self.cities), key=len, reverse=True)
+
+    def resolve_city(self, name: str | None) -> str | None:
+        """'苏州市' / '蘇州' → '苏州'; a place without documents of its own ('青岛') → its short name when
+        a place containing it has documents; None when no document governs it."""
+        if not name:
+            return None
+        f = fold(name).removesuffix("市")
+        known = next((c for c in self.cities if fold(c) == f or fold(c).removesuffix("市") == f), None)
+        if known:
+            return known
+        place = places().named(name)
+        if place and any(p and place.within(p) for p in self.place_of.values()):
+            return place.short
+        return None
+
+    def mentioned(self, fq: str) -> list[str]:
+        """Places with documents that a question names, in the order it names them (short names)."""
+        found: list[tuple[int, str]] = []
+        text = fq
+        for name in self.place_names:
+            at = text.find(fold(name))
+            if at >= 0:
+                place = places().named(name)
+                found.append((at, place.short if place else name))
+                text = text.replace(fold(name), " " * len(name))
+        return list(dict.fromkeys(n for _, n in sorted(found)))
+
+    def without_places(self, fq: str) -> str:
+        """A question with its place names taken out: they choose the scope, not the clause."""
+        for c in self.place_names:
+            fq = fq.replace(fold(c) + "市", " ").replace(fold(c), " ")
+        return fq
+
+    def own(self, city: str) -> set[str]:
+        """The documents of a place itself."""
+        asker = places().named(city)
+        return {d.doc_number for d in self.documents
+                if d.city == city or (asker is not None and self.place_of[d.doc_number] == asker)}
+
+    def scopes(self, city: str | None) -> list[tuple[set[str], str]]:
+        """The documents that govern an asker of this place, nearest first, as (documents, kind)."""
+        if not city:
+            return [(set(self.by_number), "all")]
+        own = self.own(city)
+        scopes = [(own, "own")] if own else []
+        seen = set(own)
+        frontier = own
+        while frontier:
+            parents = {self.by_number[n].meta.parent for n in frontier} - {None} - seen
+            parents &= set(self.by_number)
+            if parents:
+                scopes.append((parents, "parent"))
+            seen |= parents
+            frontier = parents
+        asker = places().named(city)
+        for code in (asker.ancestors() if asker else []):
+            docs = {n for n, p in self.place_of.items() if p and p.code == code} - seen
+            if docs:
+                scopes.append((docs, "parent"))
+                seen |= docs
+        national = {n for n, d in self.by_number.items() if self.place_of[n] is None and not d.city} - seen
+        if national:
+            scopes.append((national, "national"))
+        return scopes
+
+    def other_places(self, home: Place) -> dict[str, set[str]]:
+        """The documents of every other place, by short name."""
+        by_place: dict[str, set[str]] = {}
+        for n, p in self.place_of.items():
+            if p is not None and p != home:
+                by_place.setdefault(p.short, set()).add(n)
+        return by_place

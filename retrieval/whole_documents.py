@@ -1,0 +1,86 @@
+"""Questions about a document as a whole or about one of its articles by number: when it takes effect,
+what it repeals, when it was issued, "第十二条讲什么". The document is the one whose title the question's
+words name ("控烟条例" ~ 北京市控制吸烟条例), else the asker's own.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .citations import article_reference
+from .models import Article, Document
+from .picks import Pick, Query
+from .text import fold, truncate
+
+if TYPE_CHECKING:  # the engine passes itself; this module does not import it
+    from .engine import Engine
+
+# Words that name a document or its coming into force, not its topic ("这个决定从哪天开始施行").
+DOCUMENT_WORDS = {"条例", "规定", "办法", "决定", "意见", "通知", "通告", "公告", "细则", "规则", "文件", "这个",
+                  "施行", "实施", "生效", "执行", "开始", "起", "从", "废止", "哪年", "哪月", "啥时候", "本",
+                  "年", "月", "日", "号", "天"}
+
+
+def named_documents(engine: Engine, docs: set[str], query: Query | None, minimum: float) -> list[Document]:
+    """The documents of the scope whose title covers the question's topic words, best first; with no topic
+    words, all of them, the county's before the city's. A topic no title covers ("合同何时生效") names none."""
+    candidates = sorted((engine.by_number[n] for n in docs), key=lambda d: d.meta.level != "县级市")
+    topic = [w for w in (query.topic if query else []) if w not in DOCUMENT_WORDS]
+    if not topic:
+        return candidates
+    scored = []
+    for d in candidates:
+        title = fold(d.title)
+        c = engine.gate.coverage(topic, frozenset(engine.tokenizer.words(title)), title)
+        if c.share >= minimum:
+            scored.append((c.share, d))
+    return [d for _, d in sorted(scored, key=lambda x: -x[0])]
+
+
+def cited_article(engine: Engine, fq: str, scopes, minimum: float) -> Pick | None:
+    """The article a question cites ("…条例第二十二条讲什么"), whole, from the document it names."""
+    ref = article_reference(fq)
+    if ref is None:
+        return None
+    governing = [n for docs, _ in scopes for n in sorted(docs)]
+    if ref.doc_number:
+        candidates = [engine.by_number[ref.doc_number]] if ref.doc_number in engine.by_number else []
+    else:
+        rest = Query(ref.rest, [], engine.query_words(ref.rest, precise=True), None)
+        candidates = named_documents(engine, set(governing) or set(engine.by_number), rest, minimum)
+    for doc in candidates:
+        article = doc.article(ref.number)
+        if article is not None:
+            return Pick(article, truncate(article.body, engine.first_line), article.body, 1.0, 1.0)
+    return None
+
+
+def closing(engine: Engine, docs: set[str], keyword: str, query: Query | None, minimum: float) -> Pick | None:
+    """The sentence that says when a document takes effect (施行) or what it repeals (废止)."""
+    limit = engine.first_line
+    for doc in named_documents(engine, docs, query, minimum):
+        last = next((a for a in doc.articles if a.kind == "closing"), None)
+        for article in ([last] if last else []) + doc.articles[::-1][:3]:
+            sentence = next((s for s in article.sentences if keyword in s and
+                             (keyword != "施行" or re.search(r"自.{0,30}(施行|实施|生效)", s))), None)
+            if sentence:
+                return Pick(article, truncate(sentence, limit), sentence, 1.0, 1.0)
+        if keyword == "废止" and doc.meta.repeals:
+            line = f"《{doc.title}》废止了{'、'.join(doc.meta.repeals)}（据文件元数据）。"
+            return Pick(last or doc.articles[-1], truncate(line, limit), line, 1.0, 1.0)
+        if keyword == "施行" and doc.meta.effective:
+            line = f"《{doc.title}》自{doc.meta.effective}起施行（据文件元数据）。"
+            return Pick(last or doc.articles[-1], truncate(line, limit), line, 1.0, 1.0)
+    return None
+
+
+def issued(engine: Engine, docs: set[str]) -> Pick | None:
+    """成文/发布 dates come from the metadata; the citation is the document as a whole."""
+    for doc in sorted((engine.by_number[n] for n in docs), key=lambda d: d.meta.parent is not None):
+        m = doc.meta
+        dates = [f"{label}{value}" for label, value in (("成文日期", m.written), ("发布日期", m.published)) if value]
+        if dates:
+            line = f"《{doc.title}》（{doc.doc_number}）{'，'.join(dates)}。"
+            whole = Article(doc.doc_number, -1, None, "", "", line, kind="document")
+            return Pick(whole, truncate(line, engine.first_line), line, 1.0, 1.0)
+    return None
