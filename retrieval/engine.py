@@ -23,6 +23,8 @@ from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation
 from .passages import best_passage
 from .picks import Pick, Query
+from .places import places
+from .references import References
 from .scope import Scope
 from .text import PUNCT, fold, strip_invisible, truncate
 from .tokenize import Tokenizer
@@ -34,7 +36,10 @@ FIRST_LINE = 100
 # (tests/test_abstention.py, bench/bench_gate.py).
 MIN_COVERAGE = 0.5
 MIN_MATCHED = 1.0
+MIN_COVERAGE_OPEN = 0.7  # … for a question that asks for no particular kind of fact: nothing else to check
 FACT_CANDIDATES = 5  # articles weighed for a fact question, best-scoring first
+SCORE_FLOOR = 0.0  # an article scoring below this share of the best is not weighed
+SCORE_WEIGHT = 1.0  # how much the article's retrieval score (relative to the best) counts in choosing it
 PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article
 FOCUS_WEIGHT = 0.5  # a focus word weighs at least this (retrieval/gate.py): a word of the laws or the corpus
 FOCUS_MATCH = 0.5  # … and the answer names it, or a synonym or abbreviation of it
@@ -58,6 +63,7 @@ class Engine:
             self._ob_by_article.setdefault(self.position(o), []).append(i)
         self._ob_word_cache: dict[int, frozenset[str]] = {}
         self.scope = Scope(documents)
+        self.references = References(documents, self._pos)
         self.cities = self.scope.cities
         self.gate = Gate(read_legal_words(_lexicon_file(self.corpus_dir, "legal_words.tsv")), index.words.df,
                          self.synonym_words, tokenizer.words, tokenizer.frequency)
@@ -138,7 +144,10 @@ class Engine:
         top = max(1, min(int(top or 3), 50))
         fq = fold(q)
         asker = self.resolve_city(city)
-        if city and not asker:
+        if city and not asker and places().named(city):
+            notes.append(f"还没有收录{truncate(city, 20)}的文件；其他地方的文件对{truncate(city, 20)}不适用。")
+            asker = city  # scoped to the documents of no place (national) only
+        elif city and not asker:
             notes.append(f"还没有收录“{truncate(city, 20)}”的文件，以下按全部文件回答。")
         mentioned = self.scope.mentioned(fq)
         intent = detect(fq)
@@ -261,23 +270,38 @@ class Engine:
         top_score = ranked[0][1]
         query_weight = sum(self.gate.weight(w) for w in dict.fromkeys(query.topic))
         best, best_value = None, -1.0
-        for i, score in ranked:
+        for i, score, via in self._with_citing(ranked, docs):
+            if score < SCORE_FLOOR * top_score:
+                continue
             article = self.index.articles[i]
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=bool(ftype) and ftype.name == "list")
             if ftype and ftype.required and not passage.has_fact:
                 continue
             where = f"{article.part} {article.heading} {passage.sentence}"
+            if via is not None:  # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
+                where += " " + self.index.articles[via].body
             if not self._names_focus(query, where):
                 continue
             coverage = self.coverage(query.topic, frozenset(self.tokenizer.words(where)), fold(where))
-            if coverage < MIN_COVERAGE:
+            if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN):
                 continue
-            value = score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
+            value = SCORE_WEIGHT * score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
                 1.0, passage.overlap / max(query_weight, 1e-6))
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
         return best
+
+    def _with_citing(self, ranked: list[tuple[int, float]], docs: set[str]):
+        """(article, score, the article it cites or None): the ranked articles, each followed by the articles
+        of its document that refer to it ("违反本条例第五条规定的"), scored as the article they cite."""
+        seen = {i for i, _ in ranked}
+        for i, score in ranked:
+            yield i, score, None
+            for r in self.references.citing(i):
+                if r not in seen and self.index.articles[r].doc_number in docs:
+                    seen.add(r)
+                    yield r, score, i
 
     def _text_match(self, word: str, text: str) -> float:
         return self.gate.match(word, frozenset(), text)

@@ -20,6 +20,7 @@ COLLOQUIAL = 0.2  # weight of a word neither legal writing nor the corpus uses
 COMMON = 0.25  # weight of a word all legal writing uses (单位, 行政, 规定): it tells little of the topic
 SPECIFIC_DF = 5  # a word this few law articles use is as specific as words get
 SINGLE = 0.25  # weight of a single character (养, 罚, 烟): present or not, it says little alone
+COMMON_CHARACTER = 12000  # jieba's frequency above which a single character weighs less still
 RARE_IN_LAW = 30  # law articles using a word below which it is the asker's word, not the law's
 EVERYDAY = 2000
 COMMON_SPEECH = 1000  # jieba's frequency above which a word the laws seldom use is everyday speech  # jieba's frequency above which a word the laws do not use is everyday language
@@ -99,8 +100,8 @@ class Gate:
     def weight(self, word: str) -> float:
         if _AMOUNT.fullmatch(word):  # "一家", "几条", "两次": how much is asked, not about what
             return 0.0
-        if len(word) == 1:
-            return SINGLE
+        if len(word) == 1:  # 打, 看, 去: the commonest characters say least
+            return SINGLE if self.general(word) < COMMON_CHARACTER else SINGLE / 2.5
         df = self.legal.get(word, 0)
         if df < RARE_IN_LAW and self.general(word) >= COMMON_SPEECH:
             return COLLOQUIAL  # everyday speech the laws seldom use (办完, 拿到, 人家)

@@ -22,6 +22,10 @@ from .text import fold
 from .tokenize import Tokenizer
 
 BIGRAM_WEIGHT = 0.5
+# Characters catch what words and bigrams miss in an asker's own wording (一户 ~ 每户, 养 ~ 饲养); they only
+# reorder articles that words or bigrams matched. Set on STARD's training questions and the local set's
+# development questions (raw MRR@10 0.416 → 0.428).
+CHAR_WEIGHT = 0.5
 PRIOR_WEIGHT = 2.0
 _NOT_IN_BIGRAM = re.compile(r"[\s\W_]")
 
@@ -36,19 +40,26 @@ def bigrams(folded: str) -> list[str]:
     return [folded[i:i + 2] for i in range(len(folded) - 1) if not _NOT_IN_BIGRAM.search(folded[i:i + 2])]
 
 
-def article_counts(tokenizer: Tokenizer, article: Article) -> tuple[dict[str, int], dict[str, int]]:
-    """(word counts, bigram counts) of one article: what the index stores per article."""
+def characters(folded: str) -> list[str]:
+    """Characters of folded text, punctuation and space left out."""
+    return [ch for ch in folded if not _NOT_IN_BIGRAM.match(ch)]
+
+
+def article_counts(tokenizer: Tokenizer, article: Article) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """(word, bigram, character counts) of one article: what the index stores per article."""
     text = article_text(article)
-    return dict(Counter(tokenizer.words(text))), dict(Counter(bigrams(fold(text))))
+    folded = fold(text)
+    return dict(Counter(tokenizer.words(text))), dict(Counter(bigrams(folded))), dict(Counter(characters(folded)))
 
 
 class ArticleIndex:
-    def __init__(self, articles: list[Article], words: SparseBM25, grams: SparseBM25, prior: np.ndarray,
-                 tokenizer: Tokenizer):
+    def __init__(self, articles: list[Article], words: SparseBM25, grams: SparseBM25, chars: SparseBM25,
+                 prior: np.ndarray, tokenizer: Tokenizer):
         self.articles = articles
         self.tokenizer = tokenizer
         self.words = words
         self.grams = grams
+        self.chars = chars
         self.prior = prior.astype(np.float32)
         self.doc_of: list[str] = [a.doc_number for a in articles]
         numbers = list(dict.fromkeys(self.doc_of))
@@ -58,19 +69,21 @@ class ArticleIndex:
         self.token_set = lru_cache(maxsize=4096)(self._token_set)
 
     @classmethod
-    def build(cls, articles: list[Article], counts: list[tuple[dict, dict]], tokenizer: Tokenizer) -> "ArticleIndex":
-        words = SparseBM25.build([c[0] for c in counts])
-        grams = SparseBM25.build([c[1] for c in counts])
-        return cls(articles, words, grams, document_prior(articles), tokenizer)
+    def build(cls, articles: list[Article], counts: list[tuple[dict, dict, dict]], tokenizer: Tokenizer) -> "ArticleIndex":
+        words, grams, chars = (SparseBM25.build([c[k] for c in counts]) for k in range(3))
+        return cls(articles, words, grams, chars, document_prior(articles), tokenizer)
 
     # ---- scoring -------------------------------------------------------------------------------
 
     def scores(self, query_words: list[str], folded_text: str = "") -> np.ndarray:
-        """Every article's score for a question: word BM25 + bigram BM25 + prior (0 without any match)."""
+        """Every article's score for a question: word BM25 + bigram BM25, then, for an article either
+        matched, character BM25 + prior (0 without any match)."""
         s = self.words.get_scores(query_words)
         if folded_text:
             s = s + BIGRAM_WEIGHT * self.grams.get_scores(bigrams(folded_text))
         matched = s > 0
+        if folded_text:
+            s = s + CHAR_WEIGHT * self.chars.get_scores(characters(folded_text))
         return np.where(matched, s + PRIOR_WEIGHT * self.prior, 0.0).astype(np.float32)
 
     def idf(self, word: str) -> float:

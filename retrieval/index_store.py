@@ -4,8 +4,8 @@
       manifest.json           format, lexicon signature, one signature per document (size + mtime of
                               its YAML and text), the document order
       docs/<slug>.json        the parsed document, its obligations and quoted terms
-      docs/<slug>.counts.json word and bigram counts of its articles (read only to rebuild)
-      words/, grams/          the sparse BM25 matrices over all articles (retrieval/bm25.py)
+      docs/<slug>.counts.json word, bigram and character counts of its articles (read only to rebuild)
+      words/, grams/, chars/  the sparse BM25 matrices over all articles (retrieval/bm25.py)
 
 A document whose files changed is parsed again; one that disappeared is dropped; the matrices are
 rebuilt from the cached counts (seconds, no tokenizing). Many new documents are parsed on every core.
@@ -31,7 +31,7 @@ from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
 from .tokenize import Tokenizer, quoted_terms
 
-FORMAT = 4
+FORMAT = 5
 PARALLEL_FROM = 40  # documents to parse before it pays to start a second process
 
 
@@ -105,7 +105,8 @@ def _process(meta_path: str, tokenizer: Tokenizer | None = None) -> dict:
         tokenizer.add_word(t)
     counts = [article_counts(tokenizer, a) for a in doc.articles]
     return {"document": asdict(doc), "obligations": [asdict(o) for o in extract(doc)], "terms": terms,
-            "counts": {"words": [c[0] for c in counts], "grams": [c[1] for c in counts]}}
+            "counts": {"words": [c[0] for c in counts], "grams": [c[1] for c in counts],
+                       "chars": [c[2] for c in counts]}}
 
 
 def _document(data: dict) -> Document:
@@ -185,21 +186,23 @@ def _saved_index(root: Path, articles: list[Article], tokenizer: Tokenizer) -> A
     """The matrices saved with the index, when they are whole and cover these articles."""
     try:
         index = ArticleIndex(articles, SparseBM25.load(root / "words"), SparseBM25.load(root / "grams"),
-                             document_prior(articles), tokenizer)
+                             SparseBM25.load(root / "chars"), document_prior(articles), tokenizer)
     except (OSError, ValueError, KeyError):
         return None  # missing or half-replaced matrices: rebuilt by the caller
     return index if index.words.n_docs == len(articles) else None
 
 
 def _all_counts(metas: list[Path], root: Path, fresh: dict, tokenizer: Tokenizer) -> list:
-    """Word and bigram counts of every article, in corpus order: fresh, cached, or counted again."""
+    """Word, bigram and character counts of every article, in corpus order: fresh, cached, or counted again."""
     counts = []
     for meta in metas:
         c = fresh[meta.stem]["counts"] if meta.stem in fresh and "counts" in fresh[meta.stem] \
             else _read_json(root / "docs" / f"{meta.stem}.counts.json")
         if c is None:  # counts lost: count this document again
             c = _process(str(meta), tokenizer)["counts"]
-        counts.extend(zip(c["words"], c["grams"]))
+        if "chars" not in c:  # counts of an older index: count this document again
+            c = _process(str(meta), tokenizer)["counts"]
+        counts.extend(zip(c["words"], c["grams"], c["chars"]))
     return counts
 
 
@@ -240,7 +243,7 @@ def _progress(total: int, show: bool):
 
 
 def _save_matrices(root: Path, index: ArticleIndex) -> None:
-    for name, bm25 in (("words", index.words), ("grams", index.grams)):
+    for name, bm25 in (("words", index.words), ("grams", index.grams), ("chars", index.chars)):
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{name}-"))
         bm25.save(tmp)
         final = root / name

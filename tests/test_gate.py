@@ -1,0 +1,102 @@
+"""The pieces the answers on unseen documents rest on: places, the weights of the answer gate, the kinds of
+fact a question asks for, and references between articles."""
+import pytest
+
+from retrieval.facts import asked_unit, question_type
+from retrieval.places import places
+
+
+@pytest.mark.parametrize("text, name, parents", [
+    ("泉州市丰泽区人民政府", "丰泽区", ["350500", "350000"]),
+    ("山东省人民代表大会常务委员会", "山东省", []),
+    ("上海市绿化和市容管理局", "上海市", []),
+    ("中共宣城市委党史和地方志研究室", "宣城市", ["340000"]),
+    ("阿合奇县水利局", "阿合奇县", ["653000", "650000"]),
+])
+def test_a_place_is_read_from_the_issuer(text, name, parents):
+    p = places().leading(text)
+    assert p is not None and p.name == name and p.ancestors() == parents
+
+
+def test_a_city_lies_within_its_province_and_not_within_another():
+    qingdao, shandong, jinan = (places().named(n) for n in ("青岛", "山东", "济南"))
+    assert qingdao.within(shandong) and not qingdao.within(jinan) and not shandong.within(qingdao)
+
+
+def test_grouping_rows_of_the_table_name_no_place():
+    assert places().named("市辖区") is None and places().leading("县级人民政府") is None
+
+
+@pytest.fixture(scope="module")
+def gate(engine):
+    return engine.gate
+
+
+def test_everyday_words_weigh_less_than_the_laws_words(gate):
+    # 公积金 and 工资 are the laws' words: missing from a clause, they mean another topic
+    assert gate.weight("公积金") > 0.5 and gate.weight("工资") > 0.5
+    # 半夜, 拿到, 到底: the asker's own phrasing
+    assert max(gate.weight(w) for w in ("半夜", "拿到", "到底")) < 0.3
+    # a compound of the laws' words weighs as they do
+    assert gate.weight("出国考察") > 0.5
+    assert gate.weight("两次") == 0 and gate.weight("几条") == 0  # how much is asked, not about what
+
+
+def test_a_word_is_found_as_written_as_a_synonym_or_as_an_abbreviation(gate):
+    text = "体育场的室外观众坐席禁止吸烟，由卫生健康部门监督"
+    assert gate.match("吸烟", frozenset(), text) == 1.0
+    assert 0.5 < gate.match("露天", frozenset(), text) < 1.0  # 同义词词林: 露天 ~ 室外
+    assert 0.5 < gate.match("卫健", frozenset(), text) < 1.0  # 卫生健康, abbreviated
+    assert gate.match("公积金", frozenset(), text) == 0.0
+
+
+def test_a_missing_topic_word_sinks_the_coverage_an_everyday_one_does_not(gate):
+    text = "养犬人应当自取得免疫证明之日起十五日内办理养犬登记"
+    covered = gate.coverage(["养犬登记", "免疫", "半夜"], frozenset(), text)
+    missing = gate.coverage(["养犬登记", "免疫", "工资"], frozenset(), text)
+    assert covered.share > 0.8 > 0.7 > missing.share
+
+
+@pytest.fixture(scope="module")
+def types(engine):
+    return engine.fact_types
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("在地铁站抽烟被抓到要罚多少钱？", "penalty"),
+    ("多久要巡一次河？", "frequency"),
+    ("差评多久必须整改完？", "frequency"),
+    ("收到通知后几个工作日内要答复？", "deadline"),
+    ("学校周边多远以内不能卖烟？", "threshold"),
+    ("哪天开始施行？", "date"),
+    ("一户能养几只狗？", "quantity"),
+    ("流浪狗送到哪儿去了？", "place"),
+    ("由哪个部门来处罚？", "who"),
+    ("能不能带狗进商场？", "yesno"),
+    ("哪些算差评？", "definition"),
+    ("办登记要准备哪些材料？", "list"),
+    ("想查没开放的档案要怎么办？", "procedure"),
+    ("第十二条讲的是什么", "lookup"),
+])
+def test_the_kind_of_fact_a_question_asks_for(types, question, kind):
+    assert question_type(types, question).name == kind
+
+
+def test_the_measure_a_question_names_binds_the_fact(types):
+    assert asked_unit("一届干几年") == "年" and "元" in asked_unit("办证要交多少钱")
+    assert "元" in asked_unit("安全总监的工资有没有标准")  # a wage is an amount of money
+    fact = question_type(types, "要交多少钱").fact("要交多少钱")
+    assert fact.search("处五十元罚款") and not fact.search("每年签注一次")
+
+
+def test_an_article_that_punishes_another_is_found_through_it(tmp_path):
+    from cli.main import main
+    from retrieval.engine import Engine
+
+    text = ("某市控制吸烟条例\n\n第一条 为了控制吸烟，制定本条例。\n第二条 公共交通工具内禁止吸烟。\n"
+            "第三条 违反本条例第二条规定的，由卫生健康部门责令改正，处五十元罚款。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "t.txt"), "--corpus", str(tmp_path / "c"), "--city", "某市"]) == 0
+    engine = Engine.load(tmp_path / "c")
+    a = engine.ask("在公交车上吸烟要罚多少钱？")
+    assert a.answered and a.citations[0].article == 3 and "五十元" in a.first_line
