@@ -38,6 +38,7 @@ MIN_COVERAGE = 0.5
 MIN_MATCHED = 1.0
 MIN_COVERAGE_OPEN = 0.7  # … for a question that asks for no particular kind of fact: nothing else to check
 FACT_CANDIDATES = 5  # articles weighed for a fact question, best-scoring first
+TITLE_CONTEXT = 1  # the document's title counts as context of its sentences (a notice's terse items)
 SCORE_FLOOR = 0.0  # an article scoring below this share of the best is not weighed
 SCORE_WEIGHT = 1.0  # how much the article's retrieval score (relative to the best) counts in choosing it
 PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article
@@ -279,6 +280,8 @@ class Engine:
             if ftype and ftype.required and not passage.has_fact:
                 continue
             where = f"{article.part} {article.heading} {passage.sentence}"
+            if TITLE_CONTEXT:
+                where += " " + self.by_number[article.doc_number].title
             if via is not None:  # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
                 where += " " + self.index.articles[via].body
             if not self._names_focus(query, where):

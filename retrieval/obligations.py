@@ -93,10 +93,22 @@ def _count(text: str):
     return m, re.sub(r"\s+", "", raw) + unit, value, unit
 
 
+_SEASON = re.compile(r"^(?:的)?\d{1,2}月(?:至|到|-|—)\d{1,2}月")
+
+
+def _governing_period(text: str):
+    """The clause's rhythm: its first, unless that is the year a season of it follows ("每年的3月至12月每月
+    巡查": 每月 within the season)."""
+    found = list(_PERIOD.finditer(text))
+    if len(found) > 1 and found[0].group("u") == "年" and _SEASON.match(text[found[0].end():]):
+        return found[1]
+    return found[0] if found else None
+
+
 def _slots(text: str) -> dict:
     """Period, count, deadline, date and ratio stated in one clause (NFKC-folded text)."""
     out: dict = {}
-    pm = _PERIOD.search(text)
+    pm = _governing_period(text)
     if pm:
         out["period_text"] = pm.group(0)
         out["period"] = _ALONE.get(pm.group(0)) or canonical_period(pm.group("u"), pm.group("n"))
@@ -184,7 +196,8 @@ def extract_article(article: Article) -> list[Obligation]:
                 own = find_actor(clause)
                 if own and own not in actors:
                     actors.append(own)
-                actor = "、".join(actors)
+                # "各县(市)设置的巡河员…": a clause that opens with 各 names its own subject
+                actor = "" if not own and _fold(clause).startswith("各") else "、".join(actors)
                 slots = _slots(_fold(clause))
                 if not slots:
                     prev_clause = clause
