@@ -36,6 +36,7 @@ FIRST_LINE = 100
 # (tests/test_abstention.py, bench/bench_gate.py).
 MIN_COVERAGE = 0.5
 MIN_MATCHED = 1.0
+NATIONAL_MARGIN = 0.15  # … and this much more where the asker's place is silent and national documents answer
 MIN_COVERAGE_OPEN = 0.7  # … for a question that asks for no particular kind of fact: nothing else to check
 FACT_CANDIDATES = 5  # articles weighed for a fact question, best-scoring first
 TITLE_CONTEXT = 1  # the document's title counts as context of its sentences (a notice's terse items)
@@ -169,7 +170,7 @@ class Engine:
         if cited:
             return self._answer(Intent("lookup", None), cited, query, scopes, notes, top)
         for n, (docs, kind) in enumerate(scopes):
-            pick = self._pick(intent, query, docs)
+            pick = self._pick(intent, query, docs, NATIONAL_MARGIN if kind == "national" else 0.0)
             if pick:
                 if not scope_city:
                     pick = duty_pick.parent_version(self, pick)
@@ -240,7 +241,9 @@ class Engine:
                 out.extend(s for s in thesaurus.synonyms(w) if self.index.words.df(s))
         return out
 
-    def _pick(self, intent: Intent, query: Query, docs: set[str]) -> Pick | None:
+    def _pick(self, intent: Intent, query: Query, docs: set[str], margin: float = 0.0) -> Pick | None:
+        """margin: how much more of the question a clause must cover (national documents, which answer for
+        every place and whose sheer number finds a clause for almost anything)."""
         if intent.name == "repeal":
             return whole_documents.closing(self, docs, "废止", query, MIN_COVERAGE)
         if intent.name == "effective":
@@ -248,11 +251,11 @@ class Engine:
         if intent.name == "issued":
             return whole_documents.issued(self, docs)
         if intent.structured:
-            pick = duty_pick.pick_duty(self, intent, query, docs, MIN_COVERAGE)
+            pick = duty_pick.pick_duty(self, intent, query, docs, MIN_COVERAGE + margin)
             if pick and self._states_asked_measure(query, pick) and self._names_focus(
                     query, pick.obligation.sentence if pick.obligation else pick.quote):
                 return pick
-        return self._pick_fact(query, docs)
+        return self._pick_fact(query, docs, margin)
 
     def _states_asked_measure(self, query: Query, pick: Pick) -> bool:
         """A question that names its measure (多少钱, 几年) is not answered by a duty in another one."""
@@ -261,7 +264,7 @@ class Engine:
         fact = query.ftype.fact(query.fq)
         return fact is None or bool(fact.search(fold(pick.obligation.clause)))
 
-    def _pick_fact(self, query: Query, docs: set[str]) -> Pick | None:
+    def _pick_fact(self, query: Query, docs: set[str], margin: float = 0.0) -> Pick | None:
         """Of the best articles in scope, the one whose clause covers the question and states the asked fact."""
         ftype = query.ftype
         fact = ftype.fact(query.fq) if ftype else None
@@ -287,7 +290,7 @@ class Engine:
             if not self._names_focus(query, where):
                 continue
             coverage = self.coverage(query.topic, frozenset(self.tokenizer.words(where)), fold(where))
-            if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN):
+            if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin:
                 continue
             value = SCORE_WEIGHT * score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
                 1.0, passage.overlap / max(query_weight, 1e-6))
