@@ -5,16 +5,12 @@ match the question; and, with no city set, the parent document's duty where a ci
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .intents import Intent
 from .models import Obligation
 from .obligations import actor_match
-from .picks import Pick, Query
+from .picks import Context, Pick, Query
 from .text import PUNCT, fold
-
-if TYPE_CHECKING:  # the engine passes itself; this module does not import it
-    from .engine import Engine
 
 CANDIDATE_ARTICLES = 60  # duties are looked for in this many best-scoring articles of the scope
 # "多久…一次", "频次", "每…": a rhythm. "一次最多停多久": a limit on one occasion.
@@ -28,7 +24,7 @@ def has_slot(o: Obligation, slot: str) -> bool:
     return bool(getattr(o, slot))
 
 
-def _candidates(engine: Engine, query: Query, slots: list[str], ranked) -> list[tuple[int, float, float]]:
+def _candidates(engine: Context, query: Query, slots: list[str], ranked) -> list[tuple[int, float, float]]:
     """(duty index, weight of the question words it shares, how well the question names its actor)."""
     qset = set(query.words)
     singles = [w for w in qset if len(w) == 1]
@@ -48,7 +44,7 @@ def _candidates(engine: Engine, query: Query, slots: list[str], ranked) -> list[
     return out
 
 
-def pick_duty(engine: Engine, intent: Intent, query: Query, docs: set[str], minimum: float) -> Pick | None:
+def pick_duty(engine: Context, intent: Intent, query: Query, docs: set[str], minimum: float) -> Pick | None:
     slots = ["count", "period"] if intent.name == "count" else [intent.slot]
     if intent.name == "frequency" and not _RECURRING.search(query.fq):
         slots += ["deadline", "duration"]  # "最多停多久", "多长时间内报告": a limit, not a rhythm
@@ -79,7 +75,7 @@ def pick_duty(engine: Engine, intent: Intent, query: Query, docs: set[str], mini
     return Pick(article, line + "。", o.sentence, best_score, coverage, o)
 
 
-def parent_version(engine: Engine, pick: Pick) -> Pick:
+def parent_version(engine: Context, pick: Pick) -> Pick:
     """With no city to prefer, a clause a city repeats word for word from its parent cites the parent."""
     doc = engine.by_number[pick.article.doc_number]
     parent = engine.by_number.get(doc.meta.parent or "")

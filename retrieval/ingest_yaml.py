@@ -2,12 +2,25 @@
 commented with where it was found, so a reviewer can check and correct it by hand."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
 import yaml
 
-if TYPE_CHECKING:  # only for the annotation: ingest imports this module
-    from .ingest import Plan
+from .metadata import Detected
+from .models import DocumentMeta
+from .readers import Extracted
+
+
+class Plan(Protocol):
+    """What the YAML is written from: an ingest plan (retrieval/ingest.py), without importing it."""
+
+    source: Path
+    extracted: Extracted
+    meta: DocumentMeta
+    detected: Detected
+    kept: list[str]
+    has_number: bool
 
 META_KEYS = ("doc_number", "title", "issuer", "city", "level", "parent", "written", "published", "effective",
              "validity", "repeals")

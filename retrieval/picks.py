@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from .facts import FactType
-from .models import Article, Obligation
+from .gate import Gate
+from .index import ArticleIndex
+from .models import Article, Document, Obligation
+from .tokenize import Tokenizer
 
 
 @dataclass
@@ -26,3 +30,30 @@ class Pick:
     score: float
     coverage: float
     obligation: Obligation | None = None
+
+
+class Context(Protocol):
+    """What the pickers (duty_pick, whole_documents) read of the engine that passes itself to them."""
+
+    by_number: dict[str, Document]
+    index: ArticleIndex
+    obligations: list[Obligation]
+    tokenizer: Tokenizer
+    gate: Gate
+    first_line: int
+
+    def position(self, o: Obligation) -> int: ...
+
+    def index_of(self, doc_number: str, article_index: int) -> int: ...
+
+    def duties_of(self, position: int) -> list[int]: ...
+
+    def duty_words(self, i: int) -> frozenset[str]: ...
+
+    def synonym_words(self, word: str) -> list[str]: ...
+
+    def idf_weight(self, word: str) -> float: ...
+
+    def coverage(self, words: list[str], tokens, text: str = "") -> float: ...
+
+    def query_words(self, fq: str, precise: bool = False) -> list[str]: ...

@@ -5,15 +5,11 @@ words name ("控烟条例" ~ 北京市控制吸烟条例), else the asker's own.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .citations import article_reference
 from .models import Article, Document
-from .picks import Pick, Query
+from .picks import Context, Pick, Query
 from .text import fold, truncate
-
-if TYPE_CHECKING:  # the engine passes itself; this module does not import it
-    from .engine import Engine
 
 # Words that name a document or its coming into force, not its topic ("这个决定从哪天开始施行").
 DOCUMENT_WORDS = {"条例", "规定", "办法", "决定", "意见", "通知", "通告", "公告", "细则", "规则", "文件", "这个",
@@ -21,7 +17,7 @@ DOCUMENT_WORDS = {"条例", "规定", "办法", "决定", "意见", "通知", "�
                   "年", "月", "日", "号", "天"}
 
 
-def named_documents(engine: Engine, docs: set[str], query: Query | None, minimum: float) -> list[Document]:
+def named_documents(engine: Context, docs: set[str], query: Query | None, minimum: float) -> list[Document]:
     """The documents of the scope whose title covers the question's topic words, best first; with no topic
     words, all of them, the county's before the city's. A topic no title covers ("合同何时生效") names none."""
     candidates = sorted((engine.by_number[n] for n in docs), key=lambda d: d.meta.level != "县级市")
@@ -37,7 +33,7 @@ def named_documents(engine: Engine, docs: set[str], query: Query | None, minimum
     return [d for _, d in sorted(scored, key=lambda x: -x[0])]
 
 
-def cited_article(engine: Engine, fq: str, scopes, minimum: float) -> Pick | None:
+def cited_article(engine: Context, fq: str, scopes, minimum: float) -> Pick | None:
     """The article a question cites ("…条例第二十二条讲什么"), whole, from the document it names."""
     ref = article_reference(fq)
     if ref is None:
@@ -55,7 +51,7 @@ def cited_article(engine: Engine, fq: str, scopes, minimum: float) -> Pick | Non
     return None
 
 
-def closing(engine: Engine, docs: set[str], keyword: str, query: Query | None, minimum: float) -> Pick | None:
+def closing(engine: Context, docs: set[str], keyword: str, query: Query | None, minimum: float) -> Pick | None:
     """The sentence that says when a document takes effect (施行) or what it repeals (废止)."""
     limit = engine.first_line
     for doc in named_documents(engine, docs, query, minimum):
@@ -74,7 +70,7 @@ def closing(engine: Engine, docs: set[str], keyword: str, query: Query | None, m
     return None
 
 
-def issued(engine: Engine, docs: set[str]) -> Pick | None:
+def issued(engine: Context, docs: set[str]) -> Pick | None:
     """成文/发布 dates come from the metadata; the citation is the document as a whole."""
     for doc in sorted((engine.by_number[n] for n in docs), key=lambda d: d.meta.parent is not None):
         m = doc.meta
