@@ -123,7 +123,7 @@ class Gate:
             return 1.0
         if self.legal.get(word, 0) < RARE_IN_LAW and any(s in text for s in thesaurus.synonyms(word)):
             return THESAURUS  # an everyday word for what the text says in its own (露天 ~ 室外)
-        if self.legal.get(word, 0) < 2 and _spread(word, text):
+        if self.legal.get(word, 0) < RARE_IN_LAW and _spread(word, text):
             return ABBREVIATION  # not a word of the laws: maybe an abbreviation (卫健 ~ 卫生健康)
         parts = [p for p in self.parts(word) if p != word and len(p) > 1]
         if len(parts) > 1:  # a compound: the share of its parts the text has ("出国考察": neither)
