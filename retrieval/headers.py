@@ -109,7 +109,7 @@ def letterhead_title(lines: list[str], s_lines: list[str], header: list[int]) ->
     for k, i in enumerate(header):
         s = s_lines[i].replace(" ", "")
         if bare is None and _BARE_TYPE.match(s):
-            bare = (clean_title(lines[i]), f"line {i + 1}")
+            bare = (clean_title(lines[i]), f"第{i + 1}行")
             continue
         if not _candidate(s) or s.endswith("文件") and ISSUER.match(s[:-2]):
             continue
@@ -123,7 +123,7 @@ def letterhead_title(lines: list[str], s_lines: list[str], header: list[int]) ->
             if ISSUER.match(prev) and not prev.endswith("文件"):
                 parts.insert(0, header[k - 1])
         title = "".join(fold_whitespace(lines[p]) for p in parts)
-        return clean_title(title), f"line {parts[0] + 1}"
+        return clean_title(title), f"第{parts[0] + 1}行"
     return bare or (None, "")
 
 
@@ -151,5 +151,5 @@ def heading_title(lines: list[str], s_lines: list[str], header: list[int]) -> tu
         s = s_lines[i].replace(" ", "")
         if len(s) <= 40 and _candidate(s, 2) and not ISSUER.match(s) and not date_in(s) \
                 and not re.search(r"[，,；;：:、]", s):
-            return clean_title(lines[i]), f"line {i + 1}, the page's heading"
+            return clean_title(lines[i]), f"第{i + 1}行，网页标题"
     return None, ""

@@ -34,7 +34,7 @@ _REPEAL = re.compile(r"(?:同时|予以|一并|即行|相应)?废止|停止执�
 @dataclass
 class Found:
     value: Any
-    where: str  # "header 发文字号", "line 3", "closing provision", "the issuer", "option --city" …
+    where: str  # "表头 发文字号", "第3行", "落款，第12行", "发文机关", "选项 --city" …
 
 
 @dataclass
@@ -106,22 +106,22 @@ def _doc_number(out: Detected, fields: dict, src: _Source) -> None:
     if "doc_number" in fields:
         n = normalize_doc_number(fields["doc_number"][0])
         if n:
-            out.set("doc_number", n, "header 发文字号")
+            out.set("doc_number", n, "表头 发文字号")
     s_lines = src.s_lines
     for i in src.header:
         m = DOC_NUMBER_LINE.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", s_lines[i])))
         if m and len(re.sub(r"\s+", "", s_lines[i])) <= 40:
-            out.set("doc_number", normalize_doc_number(m.group(1)), f"line {i + 1}")
+            out.set("doc_number", normalize_doc_number(m.group(1)), f"第{i + 1}行")
         joined = re.sub(r"\s+", "", s_lines[i] + (s_lines[i + 1] if i + 1 < len(src.lines) and s_lines[i].endswith("令") else ""))
         m = re.fullmatch(DECREE.pattern, joined)
         if m and len(joined) <= 40:
-            out.set("doc_number", normalize_doc_number(joined), f"line {i + 1}")
+            out.set("doc_number", normalize_doc_number(joined), f"第{i + 1}行")
 
 
 def _title(out: Detected, fields: dict, src: _Source, hints: dict[str, str], file_stem: str) -> None:
     md = next((ln for ln in src.text.splitlines() if ln.strip()), "")
     if "title" in fields:
-        out.set("title", clean_title(fields["title"][0]), "header 标题")
+        out.set("title", clean_title(fields["title"][0]), "表头 标题")
     if md.lstrip().startswith("#"):
         t = clean_title(md.lstrip("# \t"))
         if re.search(r"[\u4e00-\u9fff]", t):
@@ -132,58 +132,58 @@ def _title(out: Detected, fields: dict, src: _Source, hints: dict[str, str], fil
         if hints.get(key):
             t = clean_title(site_suffix(hints[key]) if key == "page_title" else hints[key])
             if re.search(r"[\u4e00-\u9fff]{4}", t) and TITLE_END.search(simp(t)):
-                out.set("title", t, "the file's own title" if key == "title" else "the web page's <title>")
+                out.set("title", t, "文件自身的标题" if key == "title" else "网页的 <title>")
     title, where = heading_title(src.lines, src.s_lines, src.header)
     out.set("title", title, where)
     if "title" not in out.fields:
-        out.set("title", file_stem, "file name")
+        out.set("title", file_stem, "文件名")
         out.warnings.append("no title found in the text: named after the file (give --title)")
 
 
 def _issuer(out: Detected, fields: dict, src: _Source, hints: dict[str, str]) -> None:
     title = out.get("title")
     if "issuer" in fields:
-        out.set("issuer", fields["issuer"][0], "header 发文机关")
+        out.set("issuer", fields["issuer"][0], "表头 发文机关")
     m = re.match(r"^(.{2,60}?)关于", simp(title))
     if m and ORGAN_END.search(m.group(1)):
-        out.set("issuer", _organs(title[:len(m.group(1))], src.lines), "the title")
+        out.set("issuer", _organs(title[:len(m.group(1))], src.lines), "标题")
     m = re.match(r"^(.{2,30}?)令第\d+号$", out.get("doc_number") or "")
     if m and ORGAN_END.search(m.group(1)):
-        out.set("issuer", m.group(1), "the decree number")
+        out.set("issuer", m.group(1), "令号")
     for i in src.header:
         m = re.match(r"^(.{2,40}?)文件$", src.s_lines[i].replace(" ", ""))
         if m and ISSUER.match(m.group(1)):
             out.set("issuer", src.lines[i].replace(" ", "")[:len(m.group(1))], f"letterhead, line {i + 1}")
     adopted = next((p for p in passages([src.lines[i] for i in src.header]) if p.verb == "通过"), None)
     if adopted and ISSUER.match(adopted.organ):
-        out.set("issuer", adopted.organ, f"the record of its adoption, line {src.header[adopted.line] + 1}")
+        out.set("issuer", adopted.organ, f"通过记录，第{src.header[adopted.line] + 1}行")
     signature = _signature(src.lines, src.s_lines, src.doc)
     if signature:
         out.set("issuer", signature[0], signature[1])
     source = fields.get("source")
     if source and ISSUER.match(simp(source[0]).replace(" ", "")):
-        out.set("issuer", source[0].replace(" ", ""), "header 信息来源")
+        out.set("issuer", source[0].replace(" ", ""), "表头 信息来源")
     if "issuer" not in out.fields and hints.get("source_site") and ISSUER.match(simp(hints["source_site"])):
-        out.set("issuer", hints["source_site"], "the web page's source")
+        out.set("issuer", hints["source_site"], "网页来源")
 
 
 def _city_and_level(out: Detected, src: _Source) -> None:
     """The place a document belongs to: its issuer's, else the one its title opens with, else (for an
     issuer signed without its place: "12345热线管理办公室") the one the places its text names lie in."""
     issuer = out.get("issuer", "") or ""
-    place, where = _place_of(issuer), "the issuer"
+    place, where = _place_of(issuer), "发文机关"
     if place is None:
-        place, where = _place_of(out.get("title", "")), "the title"
+        place, where = _place_of(out.get("title", "")), "标题"
     if place is None and issuer and not _NATIONAL.match(simp(issuer)):
-        place, where = _place_in_text(src), "the places the text names"
+        place, where = _place_in_text(src), "正文提到的地名"
     if place is not None:
         out.set("city", city_name(place), where)
         out.set("level", level_name(place), where)
         return
     m = _UNLISTED.match(simp(issuer).replace(" ", ""))
     if m:  # a place the table does not list (a new district, a sample text's 某某市)
-        out.set("city", m.group(1) + ("" if m.group(2) == "市" else m.group(2)), "the issuer")
-        out.set("level", {"县": "县", "区": "市辖区"}.get(m.group(2)), "the issuer")
+        out.set("city", m.group(1) + ("" if m.group(2) == "市" else m.group(2)), "发文机关")
+        out.set("level", {"县": "县", "区": "市辖区"}.get(m.group(2)), "发文机关")
 
 
 def city_name(place: Place) -> str:
@@ -260,7 +260,7 @@ def _dates(out: Detected, fields: dict, src: _Source, hints: dict[str, str]) -> 
         if key in fields:
             iso = normalize_date(fields[key][0])
             if iso:
-                out.set(key, iso, f"header {next(k for k, v in HEADER_FIELDS.items() if v == key)}")
+                out.set(key, iso, f"表头 {next(k for k, v in HEADER_FIELDS.items() if v == key)}")
     for i in _after_body(src.lines, src.doc):
         s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", src.s_lines[i]))
         d = date_in(s)
@@ -268,14 +268,14 @@ def _dates(out: Detected, fields: dict, src: _Source, hints: dict[str, str]) -> 
             continue
         iso, m = d
         if m.start() == 0 and m.end() == len(s):
-            out.set("written", iso, f"the date under the signature, line {i + 1}")
+            out.set("written", iso, f"落款日期，第{i + 1}行")
         elif s.endswith("印发") or s.endswith("印发。"):
-            out.set("published", iso, f"the 印发 line, line {i + 1}")
+            out.set("published", iso, f"印发行，第{i + 1}行")
     _passage_dates(out, src)
     if "written" not in out.fields:
         _date_before_text(out, src)
     if hints.get("published"):
-        out.set("published", normalize_date(hints["published"]), "the web page's publication date")
+        out.set("published", normalize_date(hints["published"]), "网页发布日期")
 
 
 def _passage_dates(out: Detected, src: _Source) -> None:
@@ -284,12 +284,12 @@ def _passage_dates(out: Detected, src: _Source) -> None:
     versions = [p for p in found if p.verb in ("通过", "修正", "修订")]
     if versions:
         last = max(versions, key=lambda p: p.date)
-        out.set("written", last.date, f"the record of its {last.verb}, line {last.line + 1}")
+        out.set("written", last.date, f"{last.verb}记录，第{last.line + 1}行")
     for p in found:
         if p.verb == "公布":
-            out.set("published", p.date, f"the record of its 公布, line {p.line + 1}")
+            out.set("published", p.date, f"公布记录，第{p.line + 1}行")
         elif p.verb == "施行":
-            out.set("effective", p.date, f"the record of its 施行, line {p.line + 1}")
+            out.set("effective", p.date, f"施行记录，第{p.line + 1}行")
 
 
 def _date_before_text(out: Detected, src: _Source) -> None:
@@ -301,9 +301,9 @@ def _date_before_text(out: Detected, src: _Source) -> None:
             continue
         prev = src.s_lines[i - 1].replace(" ", "")
         if ISSUER.match(prev) or re.match(r"^(?:市长|省长|区长|县长|州长|主任|局长|厅长)", prev):
-            out.set("written", d[0], f"the date under the signature, line {i + 1}")
+            out.set("written", d[0], f"落款日期，第{i + 1}行")
             if re.search(r"令第\d+号$", out.get("doc_number") or ""):
-                out.set("published", d[0], f"the decree's date (现予公布), line {i + 1}")
+                out.set("published", d[0], f"令的日期（现予公布），第{i + 1}行")
             break
 
 
@@ -329,7 +329,7 @@ def _validity(out: Detected, fields: dict, closing_text: str) -> None:
             if years:
                 out.set("validity", f"有效期至{int(start[:4]) + years}{start[4:]}（{m.group(0)}）", f"“{sentence[:40]}”")
     if "validity" in fields:
-        out.fields["validity"] = Found(fields["validity"][0], "header 有效性")
+        out.fields["validity"] = Found(fields["validity"][0], "表头 有效性")
 
 
 def _repeals(out: Detected, closing_text: str) -> None:
@@ -347,7 +347,7 @@ def _repeals(out: Detected, closing_text: str) -> None:
                 if t not in repeals and simp(t) != s_title:
                     repeals.append(t)
     if repeals:
-        out.set("repeals", repeals, "the closing provisions (…废止)")
+        out.set("repeals", repeals, "附则（…废止）")
 
 
 def _parent(out: Detected, doc: Document | None) -> None:
@@ -394,7 +394,7 @@ def _signature(lines: list[str], s_lines: list[str], doc: Document | None) -> tu
         elif names:
             break
     if names:
-        return "、".join(dict.fromkeys(names)), f"the signature, line {first + 1}"
+        return "、".join(dict.fromkeys(names)), f"落款，第{first + 1}行"
     return None
 
 

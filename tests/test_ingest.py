@@ -419,4 +419,4 @@ def test_the_report_shows_numbering_problems_and_warnings(tmp_path, capsys):
     assert code == 0
     assert "编号       duplicate article numbers: 第二条；numbering gaps: 2 missing (3, 4)" in out
     assert "义务       1 项，例如：" in out and "每季度" in out
-    assert "城市       某某   [the issuer]" in out
+    assert "城市       某某   [发文机关]" in out
