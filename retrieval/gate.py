@@ -48,8 +48,8 @@ def read_legal_words(path: Path) -> tuple[dict[str, int], int]:
 
 
 def _in_order(word: str, text: str) -> int:
-    """How many of a long word's characters the text has in order within a short span: 离烟外出 ~
-    离招外出 (3), 放烟花 ~ 燃放烟花爆竹 (3)."""
+    """How many of a long word's characters the text has in order within a short span: 离岗外出 ~
+    离开岗位外出 (4), 放烟花 ~ 燃放烟花爆竹 (3)."""
     best = 0
     for start in range(len(text)):
         if text[start] not in word:

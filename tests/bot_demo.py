@@ -1,6 +1,6 @@
 """Drive `policybot serve` as civil servants would, against the fake Bot API, and print the exchange.
 
-    .venv/bin/python docs/bot_demo.py > transcript.txt
+    .venv/bin/python tests/bot_demo.py > transcript.txt
 
 Starts the fake server (tests/fakebotapi.py) on 127.0.0.1, runs the real `policybot serve` process
 pointed at it, sends a sequence of updates (messages, button presses, an inline query, a group quiz
