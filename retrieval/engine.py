@@ -112,7 +112,20 @@ class Engine:
     def query_words(self, fq: str, precise: bool = False) -> list[str]:
         """Topic words of a question, place names left out (they choose the scope, not the clause)."""
         fq = self.scope.without_places(fq)
-        return self.tokenizer.topic_words(fq) if precise else self.tokenizer.content_words(fq)
+        words = self.tokenizer.topic_words(fq) if precise else self.tokenizer.content_words(fq)
+        return self._resegment(words)
+
+    def _resegment(self, words: list[str]) -> list[str]:
+        """Where jieba's everyday dictionary cut a question across one of the corpus's words ("接电能反映"
+        → 接, 电能: the notice says 接电), cut it the corpus's way: a word the corpus never uses gives its
+        first character to the word before when that makes a corpus word."""
+        out = list(words)
+        df = self.index.words.df
+        for k in range(1, len(out)):
+            a, b = out[k - 1], out[k]
+            if len(b) >= 2 and not df(b) and (len(a) == 1 or not df(a)) and df(a + b[0]):
+                out[k - 1], out[k] = a + b[0], b[1:]
+        return [w for w in out if w and w not in self.tokenizer.stopwords]
 
     # ---- lookups used by the front ends -------------------------------------------------------
 
