@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from retrieval.examples import Examples
-from retrieval.models import Answer, Article, Citation, Document
+from retrieval.models import Answer, Article, Citation, Document, document_name, number_suffix
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the text after entity parsing
 MAX_ENTITIES = 100  # Telegram's limit of formatting entities per message
@@ -188,7 +188,7 @@ def article_name(a: Article | Citation) -> str:
 
 
 def citation_blocks(c: Citation, quote: bool = True) -> list[Block]:
-    out = [Block(raw=f"📌 依据：《{esc(c.title)}》（{esc(c.doc_number)}）{esc(where(c))}")]
+    out = [Block(raw=f"📌 依据：{esc(document_name(c.title, c.doc_number))}{esc(where(c))}")]
     if quote and c.quote:
         out.append(Block(f"“{c.quote}”", "blockquote"))
     return out
@@ -219,7 +219,7 @@ def render_answer(answer: Answer, example: str = "", limit: int = MAX_MESSAGE) -
 
 
 def article_blocks(doc: Document, a: Article) -> list[Block]:
-    blocks = [Block(raw=f"<b>《{esc(doc.title)}》</b>（{esc(doc.doc_number)}）")]
+    blocks = [Block(raw=f"<b>《{esc(doc.title)}》</b>{esc(number_suffix(doc.title, doc.doc_number))}")]
     if a.part:
         blocks.append(Block(a.part, "i"))
     blocks.append(Block(article_name(a), "b"))
@@ -242,7 +242,7 @@ def citation_text(c: Citation) -> str:
 
 
 def welcome(name: str, documents: list[Document], city: str | None, ex: Examples) -> list[str]:
-    docs = "\n".join(f"• 《{esc(d.title)}》（{esc(d.doc_number)}）" for d in documents[:8])
+    docs = "\n".join(f"• {esc(document_name(d.title, d.doc_number))}" for d in documents[:8])
     more = f"\n…共{len(documents)}份文件，/docs 查看全部。" if len(documents) > 8 else ""
     city_line = (f"你的城市：<b>{esc(city)}</b>（/city 修改）" if city else
                  "先告诉我你在哪个城市工作（/city 城市名，或点下面的按钮），我会优先引用本地文件。")
@@ -330,7 +330,7 @@ def cities_text(cities: list[str], unknown: str | None = None, current: str | No
 
 def outline_text(doc: Document, parts: list[tuple[str, list[Article]]], link) -> list[str]:
     """link(article) → deep-link URL (or None: show the /article command instead)."""
-    blocks = [Block(raw=f"<b>《{esc(doc.title)}》</b>（{esc(doc.doc_number)}）目录")]
+    blocks = [Block(raw=f"<b>《{esc(doc.title)}》</b>{esc(number_suffix(doc.title, doc.doc_number))}目录")]
     for part, articles in parts:
         if part:
             blocks.append(Block(part, "b"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
+from retrieval.models import document_name
+
 from .common import add_corpus_options, fail, load_engine
 
 _EMPTY = "问题是空的：请给出一个问题，或用 --jsonl 从标准输入逐行读取问题"
@@ -68,7 +70,7 @@ def cmd_ask(args) -> int:
     if len(answer.citations) > answer.primary and answer.answered:
         print("\n相关条款：")
         for c in answer.citations[answer.primary:]:
-            print(f"  《{c.title}》（{c.doc_number}）{c.label}{c.heading}")
+            print(f"  {document_name(c.title, c.doc_number)}{c.label}{c.heading}")
     return 0
 
 

@@ -25,6 +25,7 @@ from retrieval.outline import outline_text
 from retrieval.quiz import quiz_questions
 from retrieval.roles import ScopeError
 from retrieval.text import cn_to_int
+from retrieval.models import document_name
 
 from .common import add_corpus_options, database, fail, load_engine
 
@@ -34,7 +35,7 @@ _QUIT = {"Q", "QUIT", "EXIT", "退出", "结束"}
 
 def _where(c) -> str:
     art = f"{c.label}{c.heading}".strip()
-    return f"《{c.title}》（{c.doc_number}）" + "，".join(x for x in (c.part, art) if x)
+    return document_name(c.title, c.doc_number) + "，".join(x for x in (c.part, art) if x)
 
 
 def parse_choice(text: str) -> int | None | str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Citation, Obligation
+from .models import Citation, Obligation, document_name
 from .periods import order, period_order
 from .roles import ScopeError, docs_for_city, role_matches, unknown_role
 from .statements import normalize, quote_for, statement
@@ -56,7 +56,7 @@ class DutyList:
 def where(c: Citation, with_doc: bool = True) -> str:
     """《title》（文号）part，label heading — the citation a duty is listed with."""
     art = f"{c.label}{c.heading}".strip() or "正文"
-    doc = f"《{c.title}》（{c.doc_number}）" if with_doc else f"{c.doc_number} "
+    doc = document_name(c.title, c.doc_number) if with_doc else f"{c.doc_number} "
     return f"{doc}{c.part + '，' if c.part and with_doc else ''}{art}"
 
 

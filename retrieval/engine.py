@@ -20,7 +20,7 @@ from .facts import load as load_fact_types
 from .gate import Gate, read_legal_words
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
-from .models import Answer, Article, Citation, Document, Obligation
+from .models import Answer, Article, Citation, Document, Obligation, document_name
 from .passages import best_passage
 from .picks import Pick, Query
 from .places import places
@@ -190,10 +190,10 @@ class Engine:
                     others = self._other_places_rules(intent, query, pick)
                     if others:
                         return self._each_place(others, query, scopes, notes, top)
-                if n > 0 and scope_city:
+                if kind != "own" and scope_city:
                     parent = self.by_number[pick.article.doc_number]
-                    notes.append(f"{scope_city}的文件对此没有规定，以上是{parent.city or ''}上级文件"
-                                 f"《{parent.title}》的规定。")
+                    whose = "国家" if kind == "national" else f"{parent.city or ''}上级"
+                    notes.append(f"{scope_city}的文件对此没有规定，以上是{whose}文件《{parent.title}》的规定。")
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
 
@@ -391,8 +391,7 @@ def _render(first_line: str, citations: list[Citation], notes: list[str]) -> str
     lines = [first_line, *notes]  # which document governs is said before the citation
     for c in citations:
         where = "，".join(x for x in (c.part, f"{c.label}{c.heading}".strip()) if x)
-        number = f"（{c.doc_number}）" if c.doc_number != c.title else ""
-        lines.append(f"依据：《{c.title}》{number}{where}")
+        lines.append(f"依据：{document_name(c.title, c.doc_number)}{where}")
         if c.quote != first_line:  # metadata answers have no sentence of the text to quote
             lines.append(f"原文：“{c.quote}”")
     return "\n".join(lines)

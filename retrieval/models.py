@@ -128,3 +128,13 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "notes": list(self.notes),
         }
+
+
+def number_suffix(title: str, doc_number: str) -> str:
+    """"（烟政发〔2022〕8号）" after a title, or nothing for a document identified by its title alone (a law)."""
+    return f"（{doc_number}）" if doc_number and doc_number != title else ""
+
+
+def document_name(title: str, doc_number: str) -> str:
+    """《title》（文号）: how every answer, list and export names a document."""
+    return f"《{title}》{number_suffix(title, doc_number)}"

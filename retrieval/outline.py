@@ -1,7 +1,7 @@
 """A document's outline: its parts in order, each with its articles (/outline, `policybot outline`)."""
 from __future__ import annotations
 
-from .models import Article
+from .models import Article, document_name
 from .roles import ScopeError
 from .text import truncate
 
@@ -26,7 +26,7 @@ def outline(engine, doc_key: str) -> list[tuple[str, list[Article]]]:
 def outline_text(engine, doc_key: str) -> str:
     parts = outline(engine, doc_key)
     doc = engine.by_number[next(arts for _, arts in parts if arts)[0].doc_number]
-    lines = [f"《{doc.title}》（{doc.doc_number}）"]
+    lines = [document_name(doc.title, doc.doc_number)]
     for part, arts in parts:
         lines.append(part or "（文末条款）")
         for a in arts:

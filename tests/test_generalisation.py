@@ -55,8 +55,11 @@ def first(answer) -> str:
 
 
 def test_a_city_is_scoped_to_its_province_and_never_to_another_city(engine):
-    a = engine.ask("村务多久公开一次？", city="青岛")  # 青岛 has no document: 山东省's governs
+    a = engine.ask("村务多久公开一次？", city="青岛")  # 青岛 has no document: 山东省's governs, and it says so
     assert a.answered and "每季度" in first(a) and "村务公开" in a.citations[0].title
+    assert any("青岛" in n and "山东" in n for n in a.notes)
+    # a document with no 文号 is named by its title once: 《山东省村务公开条例》, not 《…》（山东省村务公开条例）
+    assert "依据：《山东省村务公开条例》第" in a.answer
     a = engine.ask("遛狗的狗链最长能多长？", city="济南")
     assert a.answered and "二米" in first(a) and a.citations[0].title.startswith("济南")
     a = engine.ask("遛狗的狗链最长能多长？", city="郑州")
