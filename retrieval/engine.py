@@ -15,7 +15,7 @@ from . import duty_pick, index_store, thesaurus, whole_documents
 from .comparison import first_difference
 from .corpus import bundled_corpus_dir, lexicon_dir
 from .examples import hint
-from .facts import FactType, asked_unit, question_type
+from .facts import FactType, asked_unit, question_type, term_question
 from .facts import load as load_fact_types
 from .gate import Gate, read_legal_words
 from .index import ArticleIndex
@@ -40,6 +40,7 @@ NATIONAL_MARGIN = 0.15  # … and this much more where the asker's place is sile
 MIN_COVERAGE_OPEN = 0.7  # … for a question that asks for no particular kind of fact: nothing else to check
 FACT_CANDIDATES = 5  # articles weighed for a fact question, best-scoring first
 TITLE_CONTEXT = 1  # the document's title counts as context of its sentences (a notice's terse items)
+DEFINES_BONUS = 1.0  # a defining sentence's advantage for a question about a term as the document uses it
 SCORE_FLOOR = 0.0  # an article scoring below this share of the best is not weighed
 SCORE_WEIGHT = 1.0  # how much the article's retrieval score (relative to the best) counts in choosing it
 PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article
@@ -286,6 +287,7 @@ class Engine:
             return None
         top_score = ranked[0][1]
         query_weight = sum(self.gate.weight(w) for w in dict.fromkeys(query.topic))
+        defines = term_question(self.fact_types, query.fq)
         best, best_value = None, -1.0
         for i, score, via in self._with_citing(ranked, docs):
             if score < SCORE_FLOOR * top_score:
@@ -307,6 +309,8 @@ class Engine:
                 continue
             value = SCORE_WEIGHT * score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
                 1.0, passage.overlap / max(query_weight, 1e-6))
+            if defines is not None and defines.search(fold(passage.sentence)):
+                value += DEFINES_BONUS  # "条例里说的X": the sentence that defines X
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
         return best

@@ -65,4 +65,11 @@ def load(path: Path) -> list[FactType]:
 
 
 def question_type(types: list[FactType], folded_question: str) -> FactType | None:
-    return next((t for t in types if t.question.search(folded_question)), None)
+    """The first kind whose question pattern matches (kinds named with a leading _ are no kind of fact)."""
+    return next((t for t in types if not t.name.startswith("_") and t.question.search(folded_question)), None)
+
+
+def term_question(types: list[FactType], folded_question: str) -> re.Pattern | None:
+    """For a question about a term as the document uses it, the pattern of a sentence that defines it."""
+    term = next((t for t in types if t.name == "_term"), None)
+    return term.fact(folded_question) if term and term.question.search(folded_question) else None

@@ -27,11 +27,15 @@ class Passage:
     has_fact: bool
 
 
+_OPENS_LIST = re.compile(r"(?<=[：:])(?=[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])")
+
+
 def _sentences(article: Article) -> list[str]:
     sentences = article.sentences
     if article.heading and len(sentences) > 1 and sentences[0].startswith(article.heading):
-        return sentences[1:]
-    return sentences or [article.body]
+        sentences = sentences[1:]
+    # "…包括：（一）矿山…；": the sentence that opens a list stands apart from its first item
+    return [part for s in (sentences or [article.body]) for part in _OPENS_LIST.split(s) if part]
 
 
 def best_passage(article: Article, words: list[str], match, weight, fact: re.Pattern | None,
@@ -54,29 +58,56 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
                 best = Passage(s, c, "", c_cover + 0.5 * s_cover, has_fact)
                 best_index = si
     assert best is not None
+    if list_wanted:
+        best.line = _line(best.sentence, best.clause, limit, fact)
+        _with_items(best, sentences, best_index, limit)
+        return best
+    opener = _opener(sentences, best_index)
+    if opener is not None:  # an item says what; the sentence opening its list says what follows from it
+        best.sentence = sentences[opener] + best.sentence
+    elif sentences[best_index].rstrip().endswith(("：", ":")):  # … and the opener is answered with its item
+        items = _items(sentences, best_index)
+        if items:
+            best.sentence += max(items, key=lambda it: sum(weight(w) * match(w, fold(it)) for w in words))
     if fact and not best.has_fact:  # the fact may sit in a neighbouring clause of the same sentence
         best.has_fact = bool(fact.search(fold(best.sentence)))
     best.line = _line(best.sentence, best.clause, limit, fact)
-    if list_wanted:
-        _with_items(best, sentences, best_index, limit)
     return best
+
+
+def _items(sentences: list[str], at: int) -> list[str]:
+    """The items of the list the sentence at `at` opens."""
+    items = []
+    for s in sentences[at + 1:]:
+        if not _ITEM.match(s):
+            break
+        items.append(s)
+    return items
+
+
+def _opener(sentences: list[str], at: int) -> int | None:
+    """The sentence that opens the list the item at `at` belongs to ("有下列行为之一的，给予通报批评：")."""
+    if not _ITEM.match(sentences[at]):
+        return None
+    for k in range(at - 1, -1, -1):
+        if sentences[k].rstrip().endswith(("：", ":")):
+            return k
+        if not _ITEM.match(sentences[k]):
+            return None
+    return None
 
 
 def _with_items(best: Passage, sentences: list[str], at: int, limit: int) -> None:
     """A list question is answered by the list: from one of its items, go up to the sentence that opens
     it ("下列…：") and bring the items along."""
     if _ITEM.match(sentences[at]):
-        opener = next((k for k in range(at - 1, -1, -1) if sentences[k].rstrip().endswith(("：", ":"))), None)
+        opener = _opener(sentences, at)
         if opener is None:
             return
         at = opener
     elif not sentences[at].rstrip().endswith(("：", ":")):
         return
-    items = []
-    for s in sentences[at + 1:]:
-        if not _ITEM.match(s):
-            break
-        items.append(s)
+    items = _items(sentences, at)
     if not items:
         return
     intro = sentences[at]

@@ -14,7 +14,13 @@ JINAN = """济南市养犬管理条例
 第五条 携犬出户时，应当为犬只束犬链，犬链长度不得超过二米。
 第六条 禁止携带犬只进入学校、医院、商场等公共场所。
 第七条 违反本条例第五条规定的，由公安机关责令改正，可以处五十元以上二百元以下罚款。
-第八条 本条例自2020年1月1日起施行。
+第八条 养犬人有下列行为之一的，由公安机关处二百元罚款：
+（一）携带犬只进入学校的；
+（二）驱使犬只恐吓他人的。
+第九条 本条例所称犬只，包括：
+（一）家庭饲养的宠物犬；
+（二）单位饲养的护卫犬。
+第十条 本条例自2020年1月1日起施行。
 """
 
 ZHENGZHOU = """郑州市城市养犬管理条例
@@ -84,6 +90,13 @@ def test_the_first_line_states_the_fact_asked(engine):
     assert "一只" in first(engine.ask("一家能养几条狗？", city="济南"))
     assert "禁止" in first(engine.ask("能不能带狗进商场？", city="济南"))
     assert "公安机关" in first(engine.ask("养狗这事归哪个部门管？", city="济南"))
+
+
+def test_an_item_of_a_list_is_answered_with_the_sentence_that_opens_it(engine):
+    a = engine.ask("带狗进学校会怎么处罚？", city="济南")
+    assert a.answered and a.citations[0].article == 8 and "二百元" in first(a)
+    a = engine.ask("条例里说的犬只都包括哪些？", city="济南")
+    assert a.answered and a.citations[0].article == 9 and "宠物犬" in first(a) and "护卫犬" in first(a)
 
 
 def test_an_article_asked_by_its_number(engine):
