@@ -64,7 +64,10 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
         return best
     opener = _opener(sentences, best_index)
     if opener is not None:  # an item says what; the sentence opening its list says what follows from it
-        best.sentence = sentences[opener] + best.sentence
+        start = opener
+        while start > 0 and sentences[start - 1].rstrip().endswith(("；", ";")) and not _ITEM.match(sentences[start - 1]):
+            start -= 1  # "…给予通报批评；构成犯罪的，依法追究刑事责任：" is one provision
+        best.sentence = "".join(sentences[start:opener + 1]) + best.sentence
     elif sentences[best_index].rstrip().endswith(("：", ":")):  # … and the opener is answered with its item
         items = _items(sentences, best_index)
         if items:

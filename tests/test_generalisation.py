@@ -8,7 +8,7 @@ from cli.main import main
 JINAN = """济南市养犬管理条例
 
 第一条 为了加强养犬管理，保障公民健康和人身安全，维护市容环境和社会秩序，制定本条例。
-第二条 市公安机关是养犬管理工作的主管部门。
+第二条 市公安机关是养犬管理工作的主管部门，举报电话：0531-86000000。
 第三条 养犬人应当自取得狂犬病免疫证明之日起十五日内，到公安机关办理养犬登记。
 第四条 重点管理区内每户限养一只犬。
 第五条 携犬出户时，应当为犬只束犬链，犬链长度不得超过二米。
@@ -97,6 +97,11 @@ def test_an_item_of_a_list_is_answered_with_the_sentence_that_opens_it(engine):
     assert a.answered and a.citations[0].article == 8 and "二百元" in first(a)
     a = engine.ask("条例里说的犬只都包括哪些？", city="济南")
     assert a.answered and a.citations[0].article == 9 and "宠物犬" in first(a) and "护卫犬" in first(a)
+
+
+def test_a_number_asked_for_is_a_number_the_document_gives(engine):
+    assert "0531-86000000" in first(engine.ask("养狗扰民的举报电话是多少？", city="济南"))
+    assert not engine.ask("村务公开的监督电话是多少？", city="济南").answered  # 山东's 条例 gives none
 
 
 def test_an_article_asked_by_its_number(engine):
