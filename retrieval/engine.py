@@ -39,10 +39,7 @@ MIN_MATCHED = 1.0
 NATIONAL_MARGIN = 0.15  # … and this much more where the asker's place is silent and national documents answer
 MIN_COVERAGE_OPEN = 0.7  # … for a question that asks for no particular kind of fact: nothing else to check
 FACT_CANDIDATES = 5  # articles weighed for a fact question, best-scoring first
-TITLE_CONTEXT = 1  # the document's title counts as context of its sentences (a notice's terse items)
 DEFINES_BONUS = 1.0  # a defining sentence's advantage for a question about a term as the document uses it
-SCORE_FLOOR = 0.0  # an article scoring below this share of the best is not weighed
-SCORE_WEIGHT = 1.0  # how much the article's retrieval score (relative to the best) counts in choosing it
 PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article
 FOCUS_WEIGHT = 0.5  # a focus word weighs at least this (retrieval/gate.py): a word of the laws or the corpus
 FOCUS_MATCH = 0.5  # … and the answer names it, or a synonym or abbreviation of it
@@ -108,7 +105,7 @@ class Engine:
     def coverage(self, words: list[str], tokens, text: str = "") -> float:
         """Share of the question's topic the text covers (retrieval/gate.py); 0 when it covers too little."""
         c = self.gate.coverage(words, tokens, text)
-        return c.share if self.gate.enough(c, 0.0, MIN_MATCHED) else 0.0
+        return c.share if self.gate.enough(c, MIN_MATCHED) else 0.0
 
     def query_words(self, fq: str, precise: bool = False) -> list[str]:
         """Topic words of a question, place names left out (they choose the scope, not the clause)."""
@@ -242,9 +239,9 @@ class Engine:
         words = [w for w in self.query_words(fq[:m.start()], precise=True) if len(w) > 1] if m else []
         return words[-1] if words and self.gate.weight(words[-1]) >= FOCUS_WEIGHT else None
 
-    def _names_focus(self, query: Query, text: str) -> bool:
-        return query.focus is None or self.gate.match(query.focus, frozenset(self.tokenizer.words(text)),
-                                                      fold(text)) >= FOCUS_MATCH
+    def _names_focus(self, query: Query, tokens, text: str) -> bool:
+        """The answer names what a measured question asks about (tokens and folded text of the answer)."""
+        return query.focus is None or self.gate.match(query.focus, tokens, text) >= FOCUS_MATCH
 
     def _expand(self, words: list[str]) -> list[str]:
         """The lexicon's synonyms of each word, and for a word the corpus never uses, the thesaurus's
@@ -266,9 +263,10 @@ class Engine:
             return whole_documents.issued(self, docs)
         if intent.structured:
             pick = duty_pick.pick_duty(self, intent, query, docs, MIN_COVERAGE + margin)
-            if pick and self._states_asked_measure(query, pick) and self._names_focus(
-                    query, pick.obligation.sentence if pick.obligation else pick.quote):
-                return pick
+            if pick and self._states_asked_measure(query, pick):
+                said = pick.obligation.sentence if pick.obligation else pick.quote
+                if self._names_focus(query, frozenset(self.tokenizer.words(said)), fold(said)):
+                    return pick
         return self._pick_fact(query, docs, margin)
 
     def _states_asked_measure(self, query: Query, pick: Pick) -> bool:
@@ -290,24 +288,22 @@ class Engine:
         defines = term_question(self.fact_types, query.fq)
         best, best_value = None, -1.0
         for i, score, via in self._with_citing(ranked, docs):
-            if score < SCORE_FLOOR * top_score:
-                continue
             article = self.index.articles[i]
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=bool(ftype) and ftype.name == "list")
             if ftype and ftype.required and not passage.has_fact:
                 continue
-            where = f"{article.part} {article.heading} {passage.sentence}"
-            if TITLE_CONTEXT:
-                where += " " + self.by_number[article.doc_number].title
+            # the sentence with its heading and its document's title (a notice's items are terse)
+            where = f"{article.part} {article.heading} {passage.sentence} {self.by_number[article.doc_number].title}"
             if via is not None:  # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
                 where += " " + self.index.articles[via].body
-            if not self._names_focus(query, where):
+            tokens, text = frozenset(self.tokenizer.words(where)), fold(where)
+            if not self._names_focus(query, tokens, text):
                 continue
-            coverage = self.coverage(query.topic, frozenset(self.tokenizer.words(where)), fold(where))
+            coverage = self.coverage(query.topic, tokens, text)
             if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin:
                 continue
-            value = SCORE_WEIGHT * score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
+            value = score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
                 1.0, passage.overlap / max(query_weight, 1e-6))
             if defines is not None and defines.search(fold(passage.sentence)):
                 value += DEFINES_BONUS  # "条例里说的X": the sentence that defines X

@@ -20,6 +20,7 @@ COLLOQUIAL = 0.2  # weight of a word neither legal writing nor the corpus uses
 COMMON = 0.25  # weight of a word all legal writing uses (单位, 行政, 规定): it tells little of the topic
 SPECIFIC_DF = 5  # a word this few law articles use is as specific as words get
 SINGLE = 0.25  # weight of a single character (养, 罚, 烟): present or not, it says little alone
+WEIGHTS_KEPT = 65536  # words whose weight is remembered
 COMMON_CHARACTER = 12000  # jieba's frequency above which a single character weighs less still
 RARE_IN_LAW = 30  # law articles using a word below which it is the asker's word, not the law's
 EVERYDAY = 2000
@@ -96,8 +97,17 @@ class Gate:
         self.corpus_df = corpus_df  # word → number of corpus articles using it
         self.synonyms = synonyms  # word → document words it stands for
         self.parts = parts  # word → its sub-words (jieba search mode)
+        self._weights: dict[str, float] = {}  # weight() is asked per word per clause of every candidate
 
     def weight(self, word: str) -> float:
+        w = self._weights.get(word)
+        if w is None:
+            if len(self._weights) >= WEIGHTS_KEPT:  # a long-running bot meets ever new words
+                self._weights.clear()
+            w = self._weights[word] = self._weight(word)
+        return w
+
+    def _weight(self, word: str) -> float:
         if _AMOUNT.fullmatch(word):  # "一家", "几条", "两次": how much is asked, not about what
             return 0.0
         if len(word) == 1:  # 打, 看, 去: the commonest characters say least
@@ -143,10 +153,10 @@ class Gate:
                 covered[at:at + len(part)] = [True] * len(part)
         return all(covered)
 
-    def enough(self, c: "Coverage", minimum: float, matched: float) -> bool:
-        """Covers the share asked, and words enough of it (a question of everyday words only asks
-        little, so it needs less)."""
-        return c.share >= minimum and c.matched >= min(matched, 0.5 * c.total)
+    def enough(self, c: "Coverage", matched: float) -> bool:
+        """Covers words enough of the question (a question of everyday words only asks little, so it
+        needs less)."""
+        return c.matched >= min(matched, 0.5 * c.total)
 
     def coverage(self, words: list[str], tokens, text: str) -> Coverage:
         total = found = 0.0
