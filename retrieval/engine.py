@@ -266,7 +266,12 @@ class Engine:
             if pick and self._states_asked_measure(query, pick):
                 said = pick.obligation.sentence if pick.obligation else pick.quote
                 if self._names_focus(query, frozenset(self.tokenizer.words(said)), fold(said)):
-                    return pick
+                    fact = self._pick_fact(query, docs, margin)
+                    # a duty of a weaker article does not outrank the article the question is about
+                    if fact is None or fact.article is pick.article or query.scores[
+                            self.index_of(pick.article.doc_number, pick.article.index)] >= fact.score:
+                        return pick
+                    return fact
         return self._pick_fact(query, docs, margin)
 
     def _states_asked_measure(self, query: Query, pick: Pick) -> bool:

@@ -33,7 +33,7 @@ _END_LINE = re.compile(r"^(?:[（(]此件.{0,10}[)）]|抄送[:：]|附件\s*\d*
 # Web page footers: only as a short line of their own.
 _FOOTER_WORDS = r"(?:【\s*)?(?:打印本页|关闭窗口|打印此页|关闭本页|返回顶部|打印|关闭|分享|下载|收藏|返回|大|中|小)(?:\s*】)?"
 _FOOTER_LINE = re.compile(
-    rf"^(?:{_FOOTER_WORDS}(?:[\s|｜/]*{_FOOTER_WORDS})*[\s:：]*$|扫一扫|Produced By|主办单位|主办[:：]|承办单位|网站标识码|版权所有"
+    rf"^(?:{_FOOTER_WORDS}(?:[\s|｜/]*{_FOOTER_WORDS})*[\s:：]*$|扫一扫|Produced By|主办单位[:：\s]|主办单位$|主办[:：]|承办单位[:：\s]|承办单位$|网站标识码|版权所有"
     r"|Copyright|©|\w{0,2}ICP备|技术支持[:：]|联系我们|网站地图|【\s*字体|上一篇|下一篇|相关链接|相关文件[:：]?$|相关解读"
     r"|政策解读[:：]?$|责任编辑[:：]|分享到|字号[:：]|浏览次数|访问量|文章来源[:：])")
 
@@ -194,9 +194,10 @@ def parse_document(raw: str, meta: DocumentMeta) -> Document:
         raise ValueError("no recognizable structure: found no numbered articles (1. / 第X条 / 一、 / （一）)")
     doc = Document(meta=meta, articles=[])
     reader = _Reader(layout, doc)
-    for b in blocks:
+    for k, b in enumerate(blocks):
         if reader.ended:
             break
+        reader.upcoming = blocks[k + 1:k + 1 + LOOKAHEAD]
         reader.read(b)
     reader.flush()
     restarted = _restarted(reader.opened, layout.article_level)
@@ -212,6 +213,9 @@ def parse_document(raw: str, meta: DocumentMeta) -> Document:
     if not any(a.kind == "article" for a in doc.articles):
         raise ValueError("no recognizable structure: no article text found")
     return doc
+
+
+LOOKAHEAD = 12  # blocks looked ahead for the next article when a line looks like the end of the text
 
 
 class _Reader:
@@ -232,6 +236,7 @@ class _Reader:
         self.opened: list[_Open] = []
         self.notes: list[str] = []
         self.after_part: tuple[str, str] | None = None  # (label, heading) of a part heading just read
+        self.upcoming: list[_Block] = []  # the blocks after the one being read (a few)
 
     def part_string(self) -> str:
         return " ".join(self.part_of[k][1] for k in self.levels if k in self.part_of)
@@ -266,10 +271,20 @@ class _Reader:
             self.closing.append(flat)
             return True
         if self.closing or _DATE_LINE.match(s) or _is_end_line(s) or _SIGNATURE.match(s):
+            if not self.closing and self._numbering_goes_on():
+                # "承办单位应当…" or a date on its own line, but the articles go on after it: it is text
+                self.notes.append(f"{flat[:12]}…: looked like the end of the text, but the numbering goes on "
+                                  f"after it; kept as text")
+                return False
             self.flush()
             self.ended = True
             return True
         return False
+
+    def _numbering_goes_on(self) -> bool:
+        """The article numbered next after the last one read follows within a few blocks."""
+        return any(b.marker and b.marker.kind == self.art and b.marker.number == self.last_number + 1
+                   for b in self.upcoming)
 
     def _heading_continued(self, flat: str, mk: Marker | None) -> bool:
         """A part heading wrapped onto a second line ("第六节 调取、查封、扣押物证、书证" / "和视听资料、电子数据")."""

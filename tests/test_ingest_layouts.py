@@ -209,6 +209,28 @@ def test_web_navigation_info_table_and_footer_are_not_text(tmp_path):
     assert "缓解停车难问题" in doc.article(1).body
 
 
+def test_a_sentence_that_opens_like_a_page_footer_is_text_and_the_articles_go_on():
+    # "承办单位应当…" is a duty of the body that handles a request, not the site's "承办单位：" line
+    text = ("某市接诉即办条例\n第一条 为了规范接诉即办工作，制定本条例。\n"
+            "第二条 承办单位应当采取下列措施：\n（一）定期分析诉求；\n（二）开展源头治理。\n"
+            "承办单位应当利用新闻媒体资源，及时发现问题。\n"
+            "第三条 诉求人应当如实表达诉求。\n第四条 本条例自公布之日起施行。\n"
+            "主办单位：某市人民政府办公室\n")
+    doc = parse_document(text, DocumentMeta("测〔2024〕2号", ""))
+    assert [n for _, n in articles(doc)] == [1, 2, 3, 4]
+    assert "新闻媒体资源" in doc.article(2).body
+    assert "某市人民政府办公室" not in "".join(a.body for a in doc.articles)
+
+
+def test_a_line_that_looks_like_the_end_is_kept_when_the_numbering_goes_on():
+    text = ("某市管理办法\n第一条 为了加强管理，制定本办法。\n第二条 本办法适用于本市。\n"
+            "2024年1月1日\n"  # a date line on its own mid-text (a quoted record), not the signature's date
+            "第三条 市人民政府负责组织实施。\n第四条 本办法自发布之日起施行。\n")
+    doc = parse_document(text, DocumentMeta("测〔2024〕3号", ""))
+    assert [n for _, n in articles(doc)] == [1, 2, 3, 4]
+    assert any("numbering goes on" in w for w in doc.warnings)
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-16", "utf-8-sig"])
 def test_text_files_in_other_encodings(encoding, tmp_path):
     text = make.source("weifang_flood.txt")
