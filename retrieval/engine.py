@@ -43,7 +43,8 @@ DEFINES_BONUS = 1.0  # a defining sentence's advantage for a question about a te
 PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article
 FOCUS_WEIGHT = 0.5  # a focus word weighs at least this (retrieval/gate.py): a word of the laws or the corpus
 FOCUS_MATCH = 0.5  # … and the answer names it, or a synonym or abbreviation of it
-RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it scores this share of the chosen one
+RIVAL_SHARE = 0.8
+CITED_KEPT = 3  # articles an article cites whose text counts as its own in judging coverage  # another place's clause counts as a rival rule when it scores this share of the chosen one
 
 
 class Engine:
@@ -96,7 +97,9 @@ class Engine:
         return words
 
     def synonym_words(self, word: str) -> list[str]:
-        return [t for s in self.tokenizer.synonyms.get(word, []) for t in self.tokenizer.words(s)]
+        """The document words a question word stands for, whole: a part of one (服务 of 物业服务企业) is
+        not a synonym."""
+        return self.tokenizer.synonyms.get(word, [])
 
     def idf_weight(self, word: str) -> float:
         w = self.index.idf(word)
@@ -168,7 +171,7 @@ class Engine:
         topic = self.query_words(fq, precise=True)
         if not words or not topic:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
-        scores = self.index.scores(self._expand(words), self.tokenizer.strip_frames(fq))
+        scores = self.index.scores(self._expand(words), self.tokenizer.strip_frames(self.scope.without_places(fq)))
         ftype = question_type(self.fact_types, fq)
         query = Query(fq, words, topic, scores, role, ftype, self._focus(fq, ftype))
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
@@ -300,8 +303,9 @@ class Engine:
                 continue
             # the sentence with its heading and its document's title (a notice's items are terse)
             where = f"{article.part} {article.heading} {passage.sentence} {self.by_number[article.doc_number].title}"
-            if via is not None:  # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
-                where += " " + self.index.articles[via].body
+            # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
+            for cited in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]:
+                where += " " + self.index.articles[cited].body
             tokens, text = frozenset(self.tokenizer.words(where)), fold(where)
             if not self._names_focus(query, tokens, text):
                 continue

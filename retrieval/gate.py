@@ -48,6 +48,15 @@ def read_legal_words(path: Path) -> tuple[dict[str, int], int]:
     return words, total
 
 
+def _covered(word: str, parts: list[str]) -> bool:
+    """The parts spell the whole word (行政 + 机关), not only a piece of it (养犬登记证 ⊃ 登记)."""
+    covered = [False] * len(word)
+    for p in parts:
+        at = word.find(p)
+        covered[at:at + len(p)] = [True] * len(p)
+    return all(covered)
+
+
 def _in_order(word: str, text: str) -> int:
     """How many of a long word's characters the text has in order within a short span: 离岗外出 ~
     离开岗位外出 (4), 放烟花 ~ 燃放烟花爆竹 (3)."""
@@ -117,10 +126,12 @@ class Gate:
             return COLLOQUIAL  # everyday speech the laws seldom use (办完, 拿到, 人家)
         if df >= 2:  # legal writing's word: the rarer there, the more it says
             return max(COMMON, min(1.0, math.log(self.legal_n / (df + 1)) / math.log(self.legal_n / SPECIFIC_DF)))
+        parts = [p for p in self.parts(word) if p != word and len(p) > 1 and self.legal.get(p, 0) >= 2]
+        if parts and _covered(word, parts):  # a compound of the laws' words ("行政机关", "出国考察") weighs as they do
+            return max(self.weight(p) for p in parts)
         if self.corpus_df(word) and self.general(word) < EVERYDAY:
             return 1.0  # the corpus's own term (河长, 控烟)
-        parts = [p for p in self.parts(word) if p != word and len(p) > 1 and self.legal.get(p, 0) >= 2]
-        if parts:  # a compound of the laws' words ("出国考察" = 出国 + 考察) weighs as they do
+        if parts:
             return max(self.weight(p) for p in parts)
         return COLLOQUIAL
 

@@ -13,6 +13,7 @@ _REFERENCE = re.compile(r"本(?:条例|办法|规定|细则|决定|意见|通告
 class References:
     def __init__(self, documents: list[Document], positions: dict[tuple[str, int], int]):
         self._citing: dict[int, list[int]] = {}  # article position → positions of the articles citing it
+        self._cites: dict[int, list[int]] = {}  # article position → positions of the articles it cites
         for doc in documents:
             for article in doc.articles:
                 for m in _REFERENCE.finditer(article.body):
@@ -21,6 +22,10 @@ class References:
                     if cited is not None and cited is not article:
                         at = positions[(doc.doc_number, article.index)]
                         self._citing.setdefault(positions[(doc.doc_number, cited.index)], []).append(at)
+                        self._cites.setdefault(at, []).append(positions[(doc.doc_number, cited.index)])
 
     def citing(self, position: int) -> list[int]:
         return self._citing.get(position, [])
+
+    def cites(self, position: int) -> list[int]:
+        return self._cites.get(position, [])

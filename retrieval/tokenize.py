@@ -27,13 +27,16 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._added: set[str] = set()
+        self._everyday: dict[str, int] = {}  # synonym words: how often jieba had them before we added them
         for word, freq in words:
             self.add_word(word, freq)
         self.synonyms = {fold(k): [fold(v) for v in vs] for k, vs in (synonyms or {}).items()}
         for k, vs in self.synonyms.items():
             for w in [k, *vs]:
-                if len(w) > 1:
-                    self.add_word(w)
+                if len(w) > 1 and w not in self._added:
+                    # an asker's word is cut whole, but stays as everyday as it is (gate weights)
+                    self._everyday.setdefault(w, self._jieba.FREQ.get(w, 0))
+                    self._jieba.add_word(w, 20000)
         self.stopwords = {fold(w) for w in stopwords}
         # Multi-character stopwords are question frames ("多长时间", "是什么"): cut them out of the
         # text before segmenting, or jieba would leave their parts (时间, 长时间) behind as topic.
@@ -47,7 +50,9 @@ class Tokenizer:
     def frequency(self, word: str) -> int:
         """How often jieba's own dictionary says the word occurs in everyday Chinese (0: not in it, or
         one of the domain words this tokenizer added)."""
-        return 0 if word in self._added else self._jieba.FREQ.get(word, 0)
+        if word in self._added:
+            return 0
+        return self._everyday[word] if word in self._everyday else self._jieba.FREQ.get(word, 0)
 
     def words(self, text: str) -> list[str]:
         """Words of a folded text, as cut for indexing (long words and their parts)."""
@@ -76,5 +81,5 @@ class Tokenizer:
         out = list(words)
         for w in words:
             for s in self.synonyms.get(w, []):
-                out.extend(self.words(s))
+                out.extend(self.cut(s))  # whole words: the parts of 物业服务企业 (服务, 企业) match anything
         return out
