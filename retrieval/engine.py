@@ -266,6 +266,8 @@ class Engine:
             return whole_documents.issued(self, docs)
         if intent.structured:
             pick = duty_pick.pick_duty(self, intent, query, docs, MIN_COVERAGE + margin)
+            if pick and self._asks_a_fee(query) and _FINE.search(pick.quote):
+                pick = None
             if pick and self._states_asked_measure(query, pick):
                 said = pick.obligation.sentence if pick.obligation else pick.quote
                 if self._names_focus(query, frozenset(self.tokenizer.words(said)), fold(said)):
@@ -276,6 +278,12 @@ class Engine:
                         return pick
                     return fact
         return self._pick_fact(query, docs, margin)
+
+    @staticmethod
+    def _asks_a_fee(query: Query) -> bool:
+        """A question of money that is not about a punishment ("门牌的制作费多少钱")."""
+        return bool(query.ftype) and query.ftype.name != "penalty" and not _PUNISHED.search(query.fq) \
+            and "元" in (asked_unit(query.fq) or "").split("|")
 
     def _states_asked_measure(self, query: Query, pick: Pick) -> bool:
         """A question that names its measure (多少钱, 几年) is not answered by a duty in another one."""
@@ -294,6 +302,7 @@ class Engine:
         top_score = ranked[0][1]
         query_weight = sum(self.gate.weight(w) for w in dict.fromkeys(query.topic))
         defines = term_question(self.fact_types, query.fq)
+        fine_for_fee = self._asks_a_fee(query)
         best, best_value = None, -1.0
         for i, score, via in self._with_citing(ranked, docs):
             article = self.index.articles[i]
@@ -301,6 +310,8 @@ class Engine:
                                    list_wanted=bool(ftype) and ftype.name == "list")
             if ftype and ftype.required and not passage.has_fact:
                 continue
+            if fine_for_fee and _FINE.search(passage.sentence):
+                continue  # "制作费多少钱" is not answered by a fine
             # the sentence with its heading and its document's title (a notice's items are terse)
             where = f"{article.part} {article.heading} {passage.sentence} {self.by_number[article.doc_number].title}"
             # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
@@ -394,6 +405,10 @@ class Engine:
 
     def _hint(self) -> str:
         return hint(self)
+
+
+_FINE = re.compile(r"罚款|罚金")
+_PUNISHED = re.compile(r"罚|处罚|违反|违法|后果|责任")
 
 
 def _render(first_line: str, citations: list[Citation], notes: list[str]) -> str:
