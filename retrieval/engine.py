@@ -234,12 +234,16 @@ class Engine:
         return answer
 
     def _focus(self, fq: str, ftype: FactType | None) -> str | None:
-        """The word a measured question asks about: the last word of weight before its frame
-        ("领导干部的退休年龄是多少" → 退休年龄). Everyday words do not count (they may be said otherwise)."""
+        """The thing a measured question asks about: the last noun of weight before its frame
+        ("领导干部的退休年龄是多少" → 退休年龄; not 之间, 到期 or 走访, which say how, not of what).
+        Everyday words do not count (they may be said otherwise)."""
         if ftype is None or not ftype.required:
             return None
         m = ftype.question.search(fq)
-        words = [w for w in self.query_words(fq[:m.start()], precise=True) if len(w) > 1] if m else []
+        if not m:
+            return None
+        nouns = self.tokenizer.nouns(fq[:m.start()])
+        words = [w for w in self.query_words(fq[:m.start()], precise=True) if len(w) > 1 and w in nouns]
         return words[-1] if words and self.gate.weight(words[-1]) >= FOCUS_WEIGHT else None
 
     def _names_focus(self, query: Query, tokens, text: str) -> bool:
@@ -269,7 +273,7 @@ class Engine:
             if pick and self._asks_a_fee(query) and _FINE.search(pick.quote):
                 pick = None
             if pick and self._states_asked_measure(query, pick):
-                said = pick.obligation.sentence if pick.obligation else pick.quote
+                said = self.index.articles[self.index_of(pick.article.doc_number, pick.article.index)].body
                 if self._names_focus(query, frozenset(self.tokenizer.words(said)), fold(said)):
                     fact = self._pick_fact(query, docs, margin)
                     # a duty of a weaker article does not outrank the article the question is about
@@ -281,9 +285,10 @@ class Engine:
 
     @staticmethod
     def _asks_a_fee(query: Query) -> bool:
-        """A question of money that is not about a punishment ("门牌的制作费多少钱")."""
-        return bool(query.ftype) and query.ftype.name != "penalty" and not _PUNISHED.search(query.fq) \
-            and "元" in (asked_unit(query.fq) or "").split("|")
+        """A question of a measure that is not about a punishment ("门牌的制作费多少钱", "尺寸至少多大"):
+        a fine is not its answer."""
+        return bool(query.ftype) and query.ftype.required and query.ftype.name != "penalty" \
+            and not _PUNISHED.search(query.fq)
 
     def _states_asked_measure(self, query: Query, pick: Pick) -> bool:
         """A question that names its measure (多少钱, 几年) is not answered by a duty in another one."""
@@ -318,8 +323,9 @@ class Engine:
             for cited in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]:
                 where += " " + self.index.articles[cited].body
             tokens, text = frozenset(self.tokenizer.words(where)), fold(where)
-            if not self._names_focus(query, tokens, text):
-                continue
+            whole = f"{where} {article.body}"
+            if not self._names_focus(query, frozenset(self.tokenizer.words(whole)), fold(whole)):
+                continue  # "退休年龄是多少" is not answered by an article that never speaks of it
             coverage = self.coverage(query.topic, tokens, text)
             if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin:
                 continue

@@ -5,6 +5,7 @@ import logging
 import re
 
 import jieba
+import jieba.posseg
 
 from .text import fold
 
@@ -27,6 +28,7 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._added: set[str] = set()
+        self._pos = None  # jieba's part-of-speech tagger over this instance, made when first asked
         self._everyday: dict[str, int] = {}  # synonym words: how often jieba had them before we added them
         for word, freq in words:
             self.add_word(word, freq)
@@ -61,6 +63,12 @@ class Tokenizer:
     def cut(self, text: str) -> list[str]:
         """Words of a folded text, longest cut only (for phrase-level comparisons)."""
         return [w for w in self._jieba.lcut(fold(text)) if _KEEP.search(w)]
+
+    def nouns(self, text: str) -> set[str]:
+        """The words jieba tags as nouns (n, nz, nr…) in a folded text."""
+        if self._pos is None:
+            self._pos = jieba.posseg.POSTokenizer(self._jieba)
+        return {p.word for p in self._pos.lcut(fold(text)) if p.flag.startswith("n")}
 
     def strip_frames(self, text: str) -> str:
         # a comma, not a space: folding removes spaces between Chinese characters, and the words on

@@ -121,3 +121,10 @@ def test_a_word_of_the_lexicon_keeps_its_everyday_frequency(engine):
 def test_a_compound_of_the_laws_words_weighs_as_its_parts_even_if_the_corpus_uses_it(gate):
     # 行政机关 is cut whole (a lexicon word) but legal_words.tsv counts 行政 and 机关: it is not a rare term
     assert gate.weight("行政机关") < 0.5
+
+
+def test_what_a_measured_question_asks_about_is_a_noun(engine):
+    # 之间 and 到期 say how or when, not of what: only a noun is the thing the answer must name
+    nouns = engine.tokenizer.nouns("两次自主巡河之间至少要隔多久")
+    assert "巡河" in nouns and "之间" not in nouns
+    assert "退休年龄" in engine.tokenizer.nouns("领导干部的退休年龄是多少")
