@@ -147,10 +147,11 @@ def expect_ok(e, hay):
     return False
 
 
-def main():
-    qfile = os.path.join(HERE, "questions.jsonl")
+def main(here: str = HERE):
+    """Check the question set in folder `here` (this one by default; tests/data/unseen2 runs it on its own)."""
+    qfile = os.path.join(here, "questions.jsonl")
     questions = [json.loads(l) for l in open(qfile, encoding="utf-8") if l.strip()]
-    docs_listed = [l.strip() for l in open(os.path.join(HERE, "ingest_files.txt"), encoding="utf-8")
+    docs_listed = [l.strip() for l in open(os.path.join(here, "ingest_files.txt"), encoding="utf-8")
                    if l.strip() and not l.startswith("#")]
     errors, seen = 0, set()
     for r in questions:
@@ -160,11 +161,11 @@ def main():
         seen.add(r["id"])
         if r.get("type") not in TYPES:
             problems.append(f"unknown type {r.get('type')!r}")
-        if not os.path.exists(os.path.join(HERE, r["file"])):
+        if not os.path.exists(os.path.join(here, r["file"])):
             problems.append("ingest file missing")
         if r["file"] not in docs_listed:
             problems.append("file not in ingest_files.txt")
-        ref = os.path.join(HERE, os.path.splitext(r["file"])[0] + ".txt")
+        ref = os.path.join(here, os.path.splitext(r["file"])[0] + ".txt")
         text = open(ref, encoding="utf-8").read()
         if r["answerable"]:
             q = r.get("quote", "")
