@@ -43,8 +43,8 @@ DEFINES_BONUS = 1.0  # a defining sentence's advantage for a question about a te
 PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article
 FOCUS_WEIGHT = 0.5  # a focus word weighs at least this (retrieval/gate.py): a word of the laws or the corpus
 FOCUS_MATCH = 0.5  # … and the answer names it, or a synonym or abbreviation of it
-RIVAL_SHARE = 0.8
-CITED_KEPT = 3  # articles an article cites whose text counts as its own in judging coverage  # another place's clause counts as a rival rule when it scores this share of the chosen one
+RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it scores this share of the chosen one
+CITED_KEPT = 3  # articles an article cites whose text counts as its own in judging coverage
 
 
 class Engine:
@@ -246,9 +246,11 @@ class Engine:
         words = [w for w in self.query_words(fq[:m.start()], precise=True) if len(w) > 1 and w in nouns]
         return words[-1] if words and self.gate.weight(words[-1]) >= FOCUS_WEIGHT else None
 
-    def _names_focus(self, query: Query, tokens, text: str) -> bool:
-        """The answer names what a measured question asks about (tokens and folded text of the answer)."""
-        return query.focus is None or self.gate.match(query.focus, tokens, text) >= FOCUS_MATCH
+    def _names_focus(self, query: Query, text: str) -> bool:
+        """The text answering names what a measured question asks about (cut only when there is a focus)."""
+        if query.focus is None:
+            return True
+        return self.gate.match(query.focus, frozenset(self.tokenizer.words(text)), fold(text)) >= FOCUS_MATCH
 
     def _expand(self, words: list[str]) -> list[str]:
         """The lexicon's synonyms of each word, and for a word the corpus never uses, the thesaurus's
@@ -272,15 +274,13 @@ class Engine:
             pick = duty_pick.pick_duty(self, intent, query, docs, MIN_COVERAGE + margin)
             if pick and self._asks_a_fee(query) and _FINE.search(pick.quote):
                 pick = None
-            if pick and self._states_asked_measure(query, pick):
-                said = self.index.articles[self.index_of(pick.article.doc_number, pick.article.index)].body
-                if self._names_focus(query, frozenset(self.tokenizer.words(said)), fold(said)):
-                    fact = self._pick_fact(query, docs, margin)
-                    # a duty of a weaker article does not outrank the article the question is about
-                    if fact is None or fact.article is pick.article or query.scores[
-                            self.index_of(pick.article.doc_number, pick.article.index)] >= fact.score:
-                        return pick
-                    return fact
+            if pick and self._states_asked_measure(query, pick) and self._names_focus(query, pick.article.body):
+                fact = self._pick_fact(query, docs, margin)
+                # a duty of a weaker article does not outrank the article the question is about
+                duty_score = query.scores[self.index_of(pick.article.doc_number, pick.article.index)]
+                if fact is None or fact.article is pick.article or duty_score >= fact.score:
+                    return pick
+                return fact
         return self._pick_fact(query, docs, margin)
 
     @staticmethod
@@ -323,8 +323,7 @@ class Engine:
             for cited in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]:
                 where += " " + self.index.articles[cited].body
             tokens, text = frozenset(self.tokenizer.words(where)), fold(where)
-            whole = f"{where} {article.body}"
-            if not self._names_focus(query, frozenset(self.tokenizer.words(whole)), fold(whole)):
+            if not self._names_focus(query, f"{where} {article.body}"):
                 continue  # "退休年龄是多少" is not answered by an article that never speaks of it
             coverage = self.coverage(query.topic, tokens, text)
             if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin:

@@ -157,12 +157,7 @@ class Gate:
         """Found sub-words cover every character ("走访调研" in "调研走访")."""
         if len(word) < 3:
             return False
-        covered = [False] * len(word)
-        for part in self.parts(word):
-            if len(part) > 1 and part != word and part in tokens:
-                at = word.find(part)
-                covered[at:at + len(part)] = [True] * len(part)
-        return all(covered)
+        return _covered(word, [p for p in self.parts(word) if len(p) > 1 and p != word and p in tokens])
 
     def enough(self, c: "Coverage", matched: float) -> bool:
         """Covers words enough of the question (a question of everyday words only asks little, so it
