@@ -44,6 +44,7 @@ PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question count
 FOCUS_WEIGHT = 0.5  # a focus word weighs at least this (retrieval/gate.py): a word of the laws or the corpus
 FOCUS_MATCH = 0.5  # … and the answer names it, or a synonym or abbreviation of it
 RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it scores this share of the chosen one
+CITING_COST = 0.25  # an article found through the one it cites ranks below it, all else equal
 CITED_KEPT = 3  # articles an article cites whose text counts as its own in judging coverage
 
 
@@ -330,6 +331,8 @@ class Engine:
                 continue
             value = score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
                 1.0, passage.overlap / max(query_weight, 1e-6))
+            if via is not None:
+                value -= CITING_COST  # scored as the article it cites, whose words it borrows
             if defines is not None and defines.search(fold(passage.sentence)):
                 value += DEFINES_BONUS  # "条例里说的X": the sentence that defines X
             if value > best_value:

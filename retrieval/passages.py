@@ -15,6 +15,7 @@ from .text import fold, split_clauses, truncate
 
 FACT_BONUS = 1.5  # a clause stating the asked fact outweighs one that only shares words
 FACT_SHARE = 0.6  # … by this share of the question's weight at least
+NEAR_FACT = 0.9  # … and one next to a clause stating it, nearly as much
 _ITEM = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
 
 
@@ -42,17 +43,22 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
                  limit: int = 100, list_wanted: bool = False) -> Passage:
     """The clause covering most question weight (match(word, text) ∈ [0, 1]), a clause with the fact first."""
     sentences = _sentences(article)
+    words = list(dict.fromkeys(words))  # a word asked twice ("乡镇…乡镇") is still one thing asked
     bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in dict.fromkeys(words)))
     best: Passage | None = None
     best_score = -1.0
     for si, s in enumerate(sentences):
         fs = fold(s)
         s_cover = sum(weight(w) * match(w, fs) for w in words)
-        for c in split_clauses(s) or [s]:
+        clauses = split_clauses(s) or [s]
+        facts = [bool(fact and fact.search(fold(c))) for c in clauses]
+        for k, c in enumerate(clauses):
             fc = fold(c)
             c_cover = sum(weight(w) * match(w, fc) for w in words)
-            has_fact = bool(fact and fact.search(fc))
-            score = c_cover + 0.5 * s_cover + (bonus if has_fact else 0.0)
+            has_fact = facts[k]
+            # "未成年人燃放烟花爆竹，应当由监护人陪同": the fact may follow in the next clause (the line widens to it)
+            near = not has_fact and any(facts[max(0, k - 1):k + 2])
+            score = c_cover + 0.5 * s_cover + (bonus if has_fact else NEAR_FACT * bonus if near else 0.0)
             if score > best_score:
                 best_score = score
                 best = Passage(s, c, "", c_cover + 0.5 * s_cover, has_fact)

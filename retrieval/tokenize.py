@@ -82,7 +82,19 @@ class Tokenizer:
 
     def topic_words(self, text: str) -> list[str]:
         """Query words that carry topic, precise mode (no sub-words), for judging coverage."""
-        return [w for w in self.cut(self.strip_frames(text)) if w not in self.stopwords]
+        return [w for w in self._unguessed(self.cut(self.strip_frames(text))) if w not in self.stopwords]
+
+    def _unguessed(self, words: list[str]) -> list[str]:
+        """Two characters jieba's HMM joined though no dictionary knows them, one a function word ("要罚",
+        "能养"), are an asker's phrase, not a word: its characters count one by one (高危, 卫健 stay)."""
+        out = []
+        for w in words:
+            if len(w) == 2 and not self._jieba.FREQ.get(w) and w not in self._added and w not in self.synonyms \
+                    and (w[0] in self.stopwords or w[1] in self.stopwords):
+                out.extend(w)
+            else:
+                out.append(w)
+        return out
 
     def expand(self, words: list[str]) -> list[str]:
         """Query expansion: each word plus the document words its synonyms name."""

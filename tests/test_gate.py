@@ -128,3 +128,24 @@ def test_what_a_measured_question_asks_about_is_a_noun(engine):
     nouns = engine.tokenizer.nouns("两次自主巡河之间至少要隔多久")
     assert "巡河" in nouns and "之间" not in nouns
     assert "退休年龄" in engine.tokenizer.nouns("领导干部的退休年龄是多少")
+
+
+def test_an_unknown_pair_with_a_function_word_counts_by_its_characters(engine):
+    # jieba's HMM joins 能养 and 要罚, which no dictionary knows: the question's 养 and 罚 must still be found
+    words = engine.tokenizer.topic_words("一家能养几条狗，不拴绳要罚多少钱")
+    assert "养" in words and "罚" in words and "能养" not in words and "要罚" not in words
+    # an unknown pair of content characters may be an abbreviation (高危 ← 高危险): it stays whole
+    assert "高危" in engine.tokenizer.topic_words("高危企业有哪些")
+
+
+def test_an_article_found_through_the_one_it_cites_ranks_below_it(tmp_path):
+    from cli.main import main
+    from retrieval.engine import Engine
+
+    # 第三条 cites 第二条 and borrows its words (and has 市区 of its own): asked of 第二条's fact, 第二条 answers
+    text = ("某市养犬管理条例\n\n第一条 为了规范养犬行为，制定本条例。\n第二条 每户居民只准饲养一只犬。\n"
+            "第三条 市区居民申请养犬登记应当符合下列条件：（一）所养犬只符合本条例第二条有关犬只数量的规定；（二）有狂犬病免疫证明。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "t.txt"), "--corpus", str(tmp_path / "c"), "--city", "某市"]) == 0
+    a = Engine.load(tmp_path / "c").ask("市区一户人家能养几条狗？")
+    assert a.answered and a.citations[0].article == 2 and "一只" in a.first_line

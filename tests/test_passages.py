@@ -1,0 +1,49 @@
+"""Which sentence of an article is quoted: the clause covering most of the question, with the asked fact in
+it or right beside it."""
+import re
+
+from retrieval.models import Article
+from retrieval.passages import best_passage
+from retrieval.text import split_clauses
+
+
+def _article(body: str) -> Article:
+    sentences = [s + "。" for s in body.split("。") if s]
+    return Article("X", 0, 7, "第七条", "", body, sentences=sentences)
+
+
+def _match(word: str, text: str) -> float:
+    return 1.0 if word in text else 0.0
+
+
+def _weight(word: str) -> float:
+    return {"未成年人": 1.0, "燃放": 0.5, "烟花爆竹": 0.5, "乡镇": 0.7, "评价": 0.5, "派出机构": 0.9}.get(word, 0.2)
+
+
+MODALS = re.compile(r"不得|禁止|应当|可以")
+
+
+def test_the_fact_in_the_next_clause_of_the_matching_sentence_counts():
+    # the clause naming the asker's case (未成年人) wins, though its 应当 is in the clause after it
+    body = "任何单位和个人应当安全燃放烟花爆竹。未成年人燃放烟花爆竹，应当由监护人或者其他成年人陪同看护。"
+    p = best_passage(_article(body), ["未成年人", "燃放", "烟花爆竹"], _match, _weight, MODALS)
+    assert p.sentence.startswith("未成年人") and "监护人" in p.line and p.has_fact
+
+
+def test_a_clause_with_the_fact_of_its_own_beats_one_beside_it():
+    # equal words: "不得以属地管理为名…" states the prohibition itself, "编制…清单" only stands next to an 应当
+    body = "市人民政府应当实行权责清单制度，编制乡镇属地管理事项清单。部门不得以属地管理为名将工作交由乡镇承担。"
+    p = best_passage(_article(body), ["属地", "乡镇"], _match, _weight, MODALS)
+    assert "不得" in p.clause
+
+
+def test_a_word_asked_twice_counts_once():
+    # "部门派到乡镇的派出机构…乡镇的评价结果": 乡镇 twice must not outweigh 派出机构
+    body = ("乡镇人民政府对工作部门的评价结果，占考核权重的比例不低于百分之三十；"
+            "对部门派出机构的评价结果，占考核权重的比例不低于百分之六十。")
+    percent = re.compile(r"百分之[一二三四五六七八九十]+")
+    article = _article(body)
+    article.sentences = [s + "；" for s in body.rstrip("。").split("；") if s]
+    p = best_passage(article, ["乡镇", "派出机构", "乡镇", "评价"], _match, _weight, percent)
+    assert "百分之六十" in p.line
+    assert split_clauses(p.sentence)  # a real sentence of the article, not an empty one
