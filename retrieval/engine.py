@@ -313,7 +313,8 @@ class Engine:
         for i, score, via in self._with_citing(ranked, docs):
             article = self.index.articles[i]
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
-                                   list_wanted=bool(ftype) and ftype.name == "list")
+                                   list_wanted=bool(ftype) and ftype.name == "list",
+                                   title=self.by_number[article.doc_number].title)
             if ftype and ftype.required and not passage.has_fact:
                 continue
             if fine_for_fee and _FINE.search(passage.sentence):

@@ -15,6 +15,7 @@ from .text import fold, split_clauses, truncate
 
 FACT_BONUS = 1.5  # a clause stating the asked fact outweighs one that only shares words
 FACT_SHARE = 0.6  # … by this share of the question's weight at least
+TITLE_SHARE = 0.3  # weight a word of the document's title keeps in choosing among its sentences
 NEAR_FACT = 0.9  # … and one next to a clause stating it, nearly as much
 _ITEM = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
 
@@ -40,10 +41,15 @@ def _sentences(article: Article) -> list[str]:
 
 
 def best_passage(article: Article, words: list[str], match, weight, fact: re.Pattern | None,
-                 limit: int = 100, list_wanted: bool = False) -> Passage:
-    """The clause covering most question weight (match(word, text) ∈ [0, 1]), a clause with the fact first."""
+                 limit: int = 100, list_wanted: bool = False, title: str = "") -> Passage:
+    """The clause covering most question weight (match(word, text) ∈ [0, 1]), a clause with the fact first.
+    Words of the document's title (宪法宣誓 in a 宪法宣誓办法) tell little which of its sentences is meant."""
     sentences = _sentences(article)
     words = list(dict.fromkeys(words))  # a word asked twice ("乡镇…乡镇") is still one thing asked
+    if title:
+        ftitle = fold(title)
+        weights = {w: weight(w) * (TITLE_SHARE if match(w, ftitle) >= 1.0 else 1.0) for w in words}
+        weight = weights.__getitem__
     bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in dict.fromkeys(words)))
     best: Passage | None = None
     best_score = -1.0
