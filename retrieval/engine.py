@@ -64,6 +64,10 @@ class Engine:
         for i, o in enumerate(obligations):
             self._ob_by_article.setdefault(self.position(o), []).append(i)
         self._ob_word_cache: dict[int, frozenset[str]] = {}
+        # a document's title, and its issuer where the title names no place ("查档须知", "公告"): a notice
+        # speaks of its issuer's business (宣城党史地方志研究室的档案)
+        self._speaker = {d.doc_number: d.title if places().leading(d.title) or not d.meta.issuer
+                         else f"{d.title} {d.meta.issuer}" for d in documents}
         self.scope = Scope(documents)
         self.references = References(documents, self._pos)
         self.cities = self.scope.cities
@@ -319,8 +323,8 @@ class Engine:
                 continue
             if fine_for_fee and _FINE.search(passage.sentence):
                 continue  # "制作费多少钱" is not answered by a fine
-            # the sentence with its heading and its document's title (a notice's items are terse)
-            where = f"{article.part} {article.heading} {passage.sentence} {self.by_number[article.doc_number].title}"
+            # the sentence with its heading and who speaks in it (a notice's items are terse)
+            where = f"{article.part} {article.heading} {passage.sentence} {self._speaker[article.doc_number]}"
             # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
             for cited in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]:
                 where += " " + self.index.articles[cited].body

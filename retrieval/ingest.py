@@ -23,7 +23,7 @@ from .catalog import Existing, existing_entries
 from .corpus import CorpusError, bundled_corpus_dir, find_by_title, meta_from_yaml, title_key
 from .doc_numbers import normalize_doc_number
 from .ingest_yaml import KEPT, META_KEYS, yaml_text
-from .metadata import Detected, detect
+from .metadata import Detected, detect, place_of_issuer
 from .models import Document, DocumentMeta
 from .parse import parse_document
 from .readers import _CONVERT_FIRST, Extracted, ReadError, read, supported
@@ -238,6 +238,12 @@ def _apply_options(detected: Detected, options: IngestOptions) -> None:
     if options.doc_number:
         detected.fields.pop("doc_number", None)
         detected.set("doc_number", normalize_doc_number(options.doc_number), "选项 --doc-number")
+    if options.issuer and not options.city:  # the issuer named is the document's place, not one found before
+        place = place_of_issuer(options.issuer.strip())
+        if place is not None:
+            for key, value in zip(("city", "level"), place):
+                detected.fields.pop(key, None)
+                detected.set(key, value, "选项 --issuer")
     for key in ("city", "level", "issuer"):
         value = getattr(options, key)
         if value:

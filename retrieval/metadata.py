@@ -186,6 +186,12 @@ def _city_and_level(out: Detected, src: _Source) -> None:
         out.set("level", {"县": "县", "区": "市辖区"}.get(m.group(2)), "发文机关")
 
 
+def place_of_issuer(issuer: str) -> tuple[str, str] | None:
+    """(city, level) of an issuer a maintainer names (--issuer), or None when it names no place."""
+    place = _place_of(issuer)
+    return (city_name(place), level_name(place)) if place is not None else None
+
+
 def city_name(place: Place) -> str:
     """The name a document's place goes by: the short name of a province, 直辖市, 地级市 or 县级市 (山东,
     北京, 东营, 昆山), the full name of a 市辖区 or 县 (丰泽区, 阿合奇县: 鼓楼, 朝阳 or 和平 alone name

@@ -13,8 +13,8 @@ jieba.setLogLevel(logging.WARNING)
 
 _QUOTED_TERM = re.compile(r"[“\"「]([^”\"」]{2,8})[”\"」]")
 _KEEP = re.compile(r"[\w%]")
-# "哪四个", "哪几项", "哪两类": which-N frames whose numeral is no topic
-_WHICH_N = re.compile(r"哪[一二三四五六七八九十两几\d]*[个项类种条件名位些]?")
+# "哪四个", "哪几项", "哪两类": which-N frames whose numeral is no topic; "哪儿", "哪里" whole (not 儿看)
+_WHICH_N = re.compile(r"哪(?:儿|里)|哪[一二三四五六七八九十两几\d]*[个项类种条件名位些]?")
 
 
 def quoted_terms(text: str) -> set[str]:

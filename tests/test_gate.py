@@ -149,3 +149,17 @@ def test_an_article_found_through_the_one_it_cites_ranks_below_it(tmp_path):
     assert main(["ingest", str(tmp_path / "t.txt"), "--corpus", str(tmp_path / "c"), "--city", "某市"]) == 0
     a = Engine.load(tmp_path / "c").ask("市区一户人家能养几条狗？")
     assert a.answered and a.citations[0].article == 2 and "一只" in a.first_line
+
+
+def test_a_notice_titled_by_its_kind_speaks_of_its_issuers_business(tmp_path):
+    from cli.main import main
+    from retrieval.engine import Engine
+
+    # "查档须知" names neither place nor body: the question's 党史研究室 is found in its issuer
+    text = ("查档须知\n\n一、本馆档案资料应在本馆调览室阅览，不得外借。\n二、摘录和复印须经批准。\n"
+            "三、利用者应当爱护检索目录，不得涂改。\n四、查档服务时间为周一至周五。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "t.txt"), "--corpus", str(tmp_path / "c"),
+                 "--issuer", "中共芜湖市委党史和地方志研究室"]) == 0
+    a = Engine.load(tmp_path / "c").ask("党史研究室的档案在哪儿看？", city="芜湖")
+    assert a.answered and "调览室" in a.first_line

@@ -244,6 +244,15 @@ def test_options_supply_what_the_text_does_not_say(tmp_path, capsys):
     assert "[选项 --city]" in out and "[选项 --parent]" in out
 
 
+def test_an_issuer_given_as_an_option_places_the_document(tmp_path, capsys):
+    # the text names no issuer and the file's first city is another: the issuer the maintainer names decides
+    path = make.write_txt("查档须知\n\n一、档案应在调览室阅览。\n二、复印须经批准。\n", tmp_path / "查档须知.txt")
+    code, out, _ = run(capsys, "ingest", path, "--corpus", tmp_path / "c", "--issuer", "中共芜湖市委党史研究室")
+    assert code == 0, out
+    [doc] = load_documents(tmp_path / "c")
+    assert (doc.city, doc.meta.level, doc.meta.issuer) == ("芜湖", "地级市", "中共芜湖市委党史研究室")
+
+
 @pytest.mark.parametrize("raw, normalized", [
     ("烟政发〔2022〕8号", "烟政发〔2022〕8号"), ("国办发[2005]37号", "国办发〔2005〕37号"),
     ("鲁政字(2009)12号", "鲁政字〔2009〕12号"), ("招政发（２０２２）２１号", "招政发〔2022〕21号"),
