@@ -178,7 +178,7 @@ class Engine:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
         scores = self.index.scores(self._expand(words), self.tokenizer.strip_frames(self.scope.without_places(fq)))
         ftype = question_type(self.fact_types, fq)
-        query = Query(fq, words, topic, scores, role, ftype, self._focus(fq, ftype))
+        query = Query(fq, words, topic, scores, role, ftype, self._focus(fq, ftype), self._asked(fq, ftype))
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
                                                and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
             cities = mentioned if len(mentioned) >= 2 else list(dict.fromkeys([mentioned[0], asker]))
@@ -251,6 +251,20 @@ class Engine:
         words = [w for w in self.query_words(fq[:m.start()], precise=True) if len(w) > 1 and w in nouns]
         return words[-1] if words and self.gate.weight(words[-1]) >= FOCUS_WEIGHT else None
 
+    def _asked(self, fq: str, ftype: FactType | None) -> list[str] | None:
+        """The words of the part of a who-question that asks ("…副省长，宣誓仪式谁来组织" → 宣誓, 仪式, 组织): the
+        body the answer names must be the one doing that, not any body its clause mentions."""
+        if ftype is None or ftype.name != "who":
+            return None
+        m = ftype.question.search(fq)
+        if not m:
+            return None
+        start = max(fq.rfind(p, 0, m.start()) for p in "，,。；;？?！!")
+        ends = [k for k in (fq.find(p, m.end()) for p in "，,。；;？?！!") if k >= 0]
+        words = [w for w in self.query_words(fq[start + 1:min(ends, default=len(fq))], precise=True)
+                 if self.gate.weight(w) > 0]
+        return words or None
+
     def _names_focus(self, query: Query, text: str) -> bool:
         """The text answering names what a measured question asks about (cut only when there is a focus)."""
         if query.focus is None:
@@ -318,13 +332,14 @@ class Engine:
             article = self.index.articles[i]
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=bool(ftype) and ftype.name == "list",
-                                   title=self.by_number[article.doc_number].title)
+                                   title=self.by_number[article.doc_number].title, asked=query.asked)
             if ftype and ftype.required and not passage.has_fact:
                 continue
             if fine_for_fee and _FINE.search(passage.sentence):
                 continue  # "制作费多少钱" is not answered by a fine
             # the sentence with its heading and who speaks in it (a notice's items are terse)
-            where = f"{article.part} {article.heading} {passage.sentence} {self._speaker[article.doc_number]}"
+            where = f"{article.part} {article.heading} {self._continued(query, passage)} {passage.sentence} " \
+                    f"{self._speaker[article.doc_number]}"
             # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
             for cited in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]:
                 where += " " + self.index.articles[cited].body
@@ -343,6 +358,14 @@ class Engine:
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
         return best
+
+    def _continued(self, query: Query, passage) -> str:
+        """The sentence before the quote where the quote goes on with its subject ("…有利害关系的，应当回避。
+        信访工作人员的回避，由…决定"): both say a word of the question."""
+        before, now = fold(passage.before), fold(passage.sentence)
+        shared = any(self._text_match(w, before) >= 1.0 and self._text_match(w, now) >= 1.0
+                     for w in query.topic if self.gate.weight(w) >= FOCUS_WEIGHT)
+        return passage.before if shared else ""
 
     def _with_citing(self, ranked: list[tuple[int, float]], docs: set[str]):
         """(article, score, the article it cites or None): the ranked articles, each followed by the articles

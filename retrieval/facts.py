@@ -65,8 +65,17 @@ def load(path: Path) -> list[FactType]:
 
 
 def question_type(types: list[FactType], folded_question: str) -> FactType | None:
-    """The first kind whose question pattern matches (kinds named with a leading _ are no kind of fact)."""
-    return next((t for t in types if not t.name.startswith("_") and t.question.search(folded_question)), None)
+    """The kind whose question pattern matches, kinds named with a leading _ being no kind of fact. Where
+    several match, the order of the types decides, unless one asks wholly after another: a question asks
+    at its end ("办理时限，是谁定的" asks who; "要罚多少钱" stays a penalty though 多少钱 ends it)."""
+    best, best_end = None, -1
+    for t in types:
+        if t.name.startswith("_"):
+            continue
+        found = list(t.question.finditer(folded_question))
+        if found and (best is None or found[-1].start() >= best_end):
+            best, best_end = t, found[-1].end()
+    return best
 
 
 def term_question(types: list[FactType], folded_question: str) -> re.Pattern | None:

@@ -27,6 +27,7 @@ class Passage:
     line: str  # the first line (at most `limit` characters)
     overlap: float  # question weight the clause and its sentence cover
     has_fact: bool
+    before: str = ""  # the sentence before it in the article ("…有利害关系的，应当回避。" before "回避，由…决定")
 
 
 _OPENS_LIST = re.compile(r"(?<=[：:])(?=[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])")
@@ -41,7 +42,7 @@ def _sentences(article: Article) -> list[str]:
 
 
 def best_passage(article: Article, words: list[str], match, weight, fact: re.Pattern | None,
-                 limit: int = 100, list_wanted: bool = False, title: str = "") -> Passage:
+                 limit: int = 100, list_wanted: bool = False, title: str = "", asked: list[str] | None = None) -> Passage:
     """The clause covering most question weight (match(word, text) ∈ [0, 1]), a clause with the fact first.
     Words of the document's title (宪法宣誓 in a 宪法宣誓办法) tell little which of its sentences is meant."""
     sentences = _sentences(article)
@@ -50,6 +51,11 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
         ftitle = fold(title)
         weights = {w: weight(w) * (TITLE_SHARE if match(w, ftitle) >= 1.0 else 1.0) for w in words}
         weight = weights.__getitem__
+    if asked:  # the asked words said in a clause naming a body (none: any body it names may be the one)
+        asked = [w for w in asked if len(w) > 1]
+        if not any(fact and fact.search(fc) and _does_asked(fc, asked, match)
+                   for fc in (fold(c) for s in sentences for c in split_clauses(s) or [s])):
+            asked = None
     bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in dict.fromkeys(words)))
     best: Passage | None = None
     best_score = -1.0
@@ -57,7 +63,7 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
         fs = fold(s)
         s_cover = sum(weight(w) * match(w, fs) for w in words)
         clauses = split_clauses(s) or [s]
-        facts = [bool(fact and fact.search(fold(c))) for c in clauses]
+        facts = [bool(fact and fact.search(fold(c))) and _does_asked(fold(c), asked, match) for c in clauses]
         for k, c in enumerate(clauses):
             fc = fold(c)
             c_cover = sum(weight(w) * match(w, fc) for w in words)
@@ -70,6 +76,7 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
                 best = Passage(s, c, "", c_cover + 0.5 * s_cover, has_fact)
                 best_index = si
     assert best is not None
+    best.before = sentences[best_index - 1] if best_index > 0 else ""
     if list_wanted:
         best.line = _line(best.sentence, best.clause, limit, fact)
         _with_items(best, sentences, best_index, limit)
@@ -88,6 +95,11 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
         best.has_fact = bool(fact.search(fold(best.sentence)))
     best.line = _line(best.sentence, best.clause, limit, fact)
     return best
+
+
+def _does_asked(clause: str, asked: list[str] | None, match) -> bool:
+    """A body named in a clause answers "谁来组织" only where the clause says it does that (组织)."""
+    return not asked or any(match(w, clause) >= 1.0 for w in asked)
 
 
 def _items(sentences: list[str], at: int) -> list[str]:

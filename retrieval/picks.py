@@ -20,6 +20,7 @@ class Query:
     role: str | None = None
     ftype: FactType | None = None  # the kind of fact asked (retrieval/facts.py)
     focus: str | None = None  # what the amount or date is asked of ("退休年龄是多少"): the answer must name it
+    asked: list[str] | None = None  # a who-question's own words ("宣誓仪式谁来组织" → 组织): the body does that
 
 
 @dataclass

@@ -80,6 +80,8 @@ def types(engine):
     ("办登记要准备哪些材料？", "list"),
     ("想查没开放的档案要怎么办？", "procedure"),
     ("第十二条讲的是什么", "lookup"),
+    ("派单上写的办理时限，是谁定的？", "who"),  # asked at the end: 时限 is the topic, 谁 the question
+    ("狗证办完后要定期复检吗？多久一次？", "frequency"),
 ])
 def test_the_kind_of_fact_a_question_asks_for(types, question, kind):
     assert question_type(types, question).name == kind
@@ -163,3 +165,18 @@ def test_a_notice_titled_by_its_kind_speaks_of_its_issuers_business(tmp_path):
                  "--issuer", "中共芜湖市委党史和地方志研究室"]) == 0
     a = Engine.load(tmp_path / "c").ask("党史研究室的档案在哪儿看？", city="芜湖")
     assert a.answered and "调览室" in a.first_line
+
+
+def test_a_sentence_going_on_with_the_one_before_is_judged_with_it(tmp_path):
+    from cli.main import main
+    from retrieval.engine import Engine
+
+    text = ("某市信访条例\n\n第一条 为了规范信访工作，制定本条例。\n第二条 信访人可以采用书信、电子邮件、走访等形式提出信访事项。\n"
+            "第三条 信访事项应当自受理之日起六十日内办结。\n"
+            "第四条 国家机关工作人员在办理信访事项时，与信访人或者信访事项有直接利害关系的，应当回避。"
+            "信访工作人员的回避，由信访工作机构负责人决定。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "t.txt"), "--corpus", str(tmp_path / "c"), "--city", "杭州"]) == 0
+    # the quote "回避，由…决定" lacks 利害关系, which the sentence it goes on from says
+    a = Engine.load(tmp_path / "c").ask("接待我的信访工作人员跟我有利害关系，想让他回避，这事谁说了算？", city="杭州")
+    assert a.answered and "信访工作机构负责人" in a.first_line

@@ -47,3 +47,21 @@ def test_a_word_asked_twice_counts_once():
     p = best_passage(article, ["乡镇", "派出机构", "乡镇", "评价"], _match, _weight, percent)
     assert "百分之六十" in p.line
     assert split_clauses(p.sentence)  # a real sentence of the article, not an empty one
+
+
+WHO = re.compile(r"由[\u4e00-\u9fff]{2,20}|[\u4e00-\u9fff]{0,16}(?:部门|机关|政府|委员会|常委会|机构|会议)")
+
+
+def test_a_who_question_is_answered_by_the_body_doing_what_it_asks():
+    # "宣誓仪式谁来组织": 省人民政府 is a body too, but 主任会议 is the one that 组织
+    body = ("下列人员进行宪法宣誓：（一）省人大常委会决定任命的省人民政府副省长。"
+            "宣誓仪式由省人大常委会主任会议组织。")
+    words = ["闭会", "任命", "副省长", "宣誓", "仪式", "组织"]
+    weights = {"闭会": 0.8, "任命": 0.9, "副省长": 1.0, "宣誓": 0.9, "仪式": 0.2, "组织": 0.3}.get
+    p = best_passage(_article(body), words, _match, weights, WHO)
+    assert "副省长" in p.line  # what the question shares most words with, without the asked words
+    p = best_passage(_article(body), words, _match, weights, WHO, asked=["宣誓", "仪式", "组织"])
+    assert "主任会议" in p.line
+    # where no clause names a body doing it, any body named still answers
+    p = best_passage(_article(body), words, _match, weights, WHO, asked=["监督"])
+    assert "副省长" in p.line
