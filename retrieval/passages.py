@@ -52,7 +52,6 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
         weights = {w: weight(w) * (TITLE_SHARE if match(w, ftitle) >= 1.0 else 1.0) for w in words}
         weight = weights.__getitem__
     if asked:  # the asked words said in a clause naming a body (none: any body it names may be the one)
-        asked = [w for w in asked if len(w) > 1]
         if not any(fact and fact.search(fc) and _does_asked(fc, asked, match)
                    for fc in (fold(c) for s in sentences for c in split_clauses(s) or [s])):
             asked = None
