@@ -82,9 +82,19 @@ def types(engine):
     ("第十二条讲的是什么", "lookup"),
     ("派单上写的办理时限，是谁定的？", "who"),  # asked at the end: 时限 is the topic, 谁 the question
     ("狗证办完后要定期复检吗？多久一次？", "frequency"),
+    # as people type them: 啥 for 什么, 咋 for 怎么; 哪几个 asks which, not how many
+    ("老听说“一业一证”，到底是个啥？", "definition"),
+    ("落实情况啥时候寄给代表？", "date"),
+    ("客户非要放鞭炮，我们该咋办？", "procedure"),
+    ("个人办事主要往哪集中办理？", "place"),
 ])
 def test_the_kind_of_fact_a_question_asks_for(types, question, kind):
     assert question_type(types, question).name == kind
+
+
+def test_which_ones_is_not_how_many(types):
+    assert question_type(types, "考评主要看哪几个率？").name in ("list", "definition")
+    assert question_type(types, "考评主要看几个率？").name == "quantity"
 
 
 def test_the_measure_a_question_names_binds_the_fact(types):
