@@ -45,6 +45,7 @@ FOCUS_WEIGHT = 0.5  # a focus word weighs at least this (retrieval/gate.py): a w
 FOCUS_MATCH = 0.5  # … and the answer names it, or a synonym or abbreviation of it
 RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it scores this share of the chosen one
 CITING_COST = 0.25  # an article found through the one it cites ranks below it, all else equal
+SHARED_WEIGHT = 0.4  # a question word this weighty, said in two sentences, makes one go on with the other
 CITED_KEPT = 3  # articles an article cites whose text counts as its own in judging coverage
 
 
@@ -364,7 +365,7 @@ class Engine:
         信访工作人员的回避，由…决定"): both say a word of the question."""
         before, now = fold(passage.before), fold(passage.sentence)
         shared = any(self._text_match(w, before) >= 1.0 and self._text_match(w, now) >= 1.0
-                     for w in query.topic if self.gate.weight(w) >= FOCUS_WEIGHT)
+                     for w in query.topic if self.gate.weight(w) >= SHARED_WEIGHT)
         return passage.before if shared else ""
 
     def _with_citing(self, ranked: list[tuple[int, float]], docs: set[str]):
