@@ -57,6 +57,19 @@ def _covered(word: str, parts: list[str]) -> bool:
     return all(covered)
 
 
+def _tiles(word: str, parts: list[str]) -> list[str]:
+    """The word's sub-words side by side, longest first at each place (调查核实 → 调查, 核实; not 查核 too)."""
+    tiles, at = [], 0
+    while at < len(word):
+        here = [p for p in parts if word.startswith(p, at)]
+        if here:
+            tiles.append(max(here, key=len))
+            at += len(tiles[-1])
+        else:
+            at += 1
+    return tiles
+
+
 def _in_order(word: str, text: str) -> int:
     """How many of a long word's characters the text has in order within a short span: 离岗外出 ~
     离开岗位外出 (4), 放烟花 ~ 燃放烟花爆竹 (3)."""
@@ -146,7 +159,7 @@ class Gate:
             return THESAURUS  # an everyday word for what the text says in its own (露天 ~ 室外)
         if self.legal.get(word, 0) < RARE_IN_LAW and _spread(word, text):
             return ABBREVIATION  # not a word of the laws: maybe an abbreviation (卫健 ~ 卫生健康)
-        parts = [p for p in self.parts(word) if p != word and len(p) > 1]
+        parts = _tiles(word, [p for p in self.parts(word) if p != word and len(p) > 1])
         if len(parts) > 1:  # a compound: the share of its parts the text has ("出国考察": neither)
             found = sum(p in tokens or p in text for p in parts) / len(parts)
             if found:

@@ -190,3 +190,8 @@ def test_a_sentence_going_on_with_the_one_before_is_judged_with_it(tmp_path):
     # the quote "回避，由…决定" lacks 利害关系, which the sentence it goes on from says
     a = Engine.load(tmp_path / "c").ask("接待我的信访工作人员跟我有利害关系，想让他回避，这事谁说了算？", city="杭州")
     assert a.answered and "信访工作机构负责人" in a.first_line
+
+
+def test_a_compound_is_matched_by_its_parts_side_by_side(gate):
+    # 调查核实 is 调查 + 核实 (not 查核 as a third part): a text with 调查 only has half of it
+    assert gate.match("调查核实", frozenset(), "对需要调查、取证、协调的事项，应当在三十日内办结") == pytest.approx(0.4)
