@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import duty_pick, index_store, thesaurus, whole_documents
 from .comparison import first_difference
+from .conditions import stated_amounts
 from .corpus import bundled_corpus_dir, lexicon_dir
 from .examples import hint
 from .facts import FactType, asked_unit, question_type, term_question
@@ -179,7 +180,8 @@ class Engine:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
         scores = self.index.scores(self._expand(words), self.tokenizer.strip_frames(self.scope.without_places(fq)))
         ftype = question_type(self.fact_types, fq)
-        query = Query(fq, words, topic, scores, role, ftype, self._focus(fq, ftype), self._asked(fq, ftype))
+        query = Query(fq, words, topic, scores, role, ftype, self._focus(fq, ftype), self._asked(fq, ftype),
+                      stated_amounts(fq))
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
                                                and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
             cities = mentioned if len(mentioned) >= 2 else list(dict.fromkeys([mentioned[0], asker]))
@@ -333,7 +335,8 @@ class Engine:
             article = self.index.articles[i]
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=bool(ftype) and ftype.name == "list",
-                                   title=self.by_number[article.doc_number].title, asked=query.asked)
+                                   title=self.by_number[article.doc_number].title, asked=query.asked,
+                                   amounts=query.amounts)
             if ftype and ftype.required and not passage.has_fact:
                 continue
             if fine_for_fee and _FINE.search(passage.sentence):

@@ -18,6 +18,7 @@ _ANY_UNIT = ("个工作日|工作日|个月|分钟|小时|公里|千米|平方�
 _ASKED_UNIT = re.compile(r"(?:几|多少)\s*(个工作日|工作日|个月|分钟|小时|公里|千米|米|钱|元|个人|人|名|天|日|年|月|周|次|项|件|只|条|级|岁|户|家|届|"
                          r"辆|台|套|所|间|张|本|份|批|座|处|栋|层|页|倍|轮|场|位|类|种|点)"
                          r"|(多远)|(多少钱)|(多长时间|多久)|(多长|多宽|多高)")
+_ANY_COUNT = re.compile(r"(?:几|多少)个(?!工作日|月|人)")
 # What a question about an amount of money names: a fee, a wage, a subsidy (交多少, 标准是多少).
 _MONEY = re.compile(r"钱|费|工资|薪|补贴|补助|奖金|奖励|价格|收费|经费|罚款")
 _UNIT_FORMS = {"天": "天|日|个工作日|工作日", "日": "日|天|个工作日|工作日", "个工作日": "个工作日|工作日", "工作日": "工作日",
@@ -51,7 +52,11 @@ class FactType:
 
 
 def asked_unit(question: str) -> str | None:
-    m = _ASKED_UNIT.search(question)
+    """The measure a question asks in, the last it names ("多久提报…？至少几个？" asks a count)."""
+    m = next(reversed(list(_ASKED_UNIT.finditer(question))), None)
+    bare = next(reversed(list(_ANY_COUNT.finditer(question))), None)
+    if bare and (m is None or bare.start() > m.start()):
+        return None  # "至少几个": a count in any measure (5个, 五人)
     if not m:
         return "万元|元" if _MONEY.search(question) else None
     word = next(g for g in m.groups() if g)

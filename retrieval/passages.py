@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .conditions import condition_met
 from .models import Article
 from .text import fold, split_clauses, truncate
 
 FACT_BONUS = 1.5  # a clause stating the asked fact outweighs one that only shares words
 FACT_SHARE = 0.6  # … by this share of the question's weight at least
 TITLE_SHARE = 0.3  # weight a word of the document's title keeps in choosing among its sentences
+CONDITION_WEIGHT = 1.0  # a clause whose condition the asker's amount meets (超过十人的) over one it does not
 NEAR_FACT = 0.9  # … and one next to a clause stating it, nearly as much
 _ITEM = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
 
@@ -42,7 +44,8 @@ def _sentences(article: Article) -> list[str]:
 
 
 def best_passage(article: Article, words: list[str], match, weight, fact: re.Pattern | None,
-                 limit: int = 100, list_wanted: bool = False, title: str = "", asked: list[str] | None = None) -> Passage:
+                 limit: int = 100, list_wanted: bool = False, title: str = "", asked: list[str] | None = None,
+                 amounts: dict[str, float] | None = None) -> Passage:
     """The clause covering most question weight (match(word, text) ∈ [0, 1]), a clause with the fact first.
     Words of the document's title (宪法宣誓 in a 宪法宣誓办法) tell little which of its sentences is meant."""
     sentences = _sentences(article)
@@ -63,9 +66,14 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
         s_cover = sum(weight(w) * match(w, fs) for w in words)
         clauses = split_clauses(s) or [s]
         facts = [bool(fact and fact.search(fold(c))) and _does_asked(fold(c), asked, match) for c in clauses]
+        # "超过十人的，代表人数最多不得超过五人": a condition the asker's amount meets or not, on it and the next clause
+        met = [condition_met(fold(c), amounts) for c in clauses] if amounts else [None] * len(clauses)
         for k, c in enumerate(clauses):
             fc = fold(c)
             c_cover = sum(weight(w) * match(w, fc) for w in words)
+            branch = next((m for m in (met[k], met[k - 1] if k else None) if m is not None), None)
+            if branch is not None:
+                c_cover += CONDITION_WEIGHT if branch else -CONDITION_WEIGHT
             has_fact = facts[k]
             # "未成年人燃放烟花爆竹，应当由监护人陪同": the fact may follow in the next clause (the line widens to it)
             near = not has_fact and any(facts[max(0, k - 1):k + 2])
@@ -75,7 +83,7 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
                 best = Passage(s, c, "", c_cover + 0.5 * s_cover, has_fact)
                 best_index = si
     assert best is not None
-    best.before = sentences[best_index - 1] if best_index > 0 else ""
+    best.before = _before(sentences, best_index)
     if list_wanted:
         best.line = _line(best.sentence, best.clause, limit, fact)
         _with_items(best, sentences, best_index, limit)
@@ -94,6 +102,15 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
         best.has_fact = bool(fact.search(fold(best.sentence)))
     best.line = _line(best.sentence, best.clause, limit, fact)
     return best
+
+
+def _before(sentences: list[str], at: int) -> str:
+    """The sentence before the one at `at`, and the parts of its own sentence that a ；ends before it
+    ("多人…的，应当推选代表反映。十人以下的，…三人；超过十人的，…五人。")."""
+    start = at - 1
+    while start > 0 and at - start < 3 and sentences[start].rstrip().endswith(("；", ";")):
+        start -= 1
+    return "".join(sentences[max(start, 0):at])
 
 
 def _does_asked(clause: str, asked: list[str] | None, match) -> bool:

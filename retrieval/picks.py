@@ -21,6 +21,7 @@ class Query:
     ftype: FactType | None = None  # the kind of fact asked (retrieval/facts.py)
     focus: str | None = None  # what the amount or date is asked of ("退休年龄是多少"): the answer must name it
     asked: list[str] | None = None  # a who-question's own words ("宣誓仪式谁来组织" → 组织): the body does that
+    amounts: dict[str, float] | None = None  # amounts the asker states ("二十几个人" → 人: 20)
 
 
 @dataclass

@@ -100,6 +100,8 @@ def test_which_ones_is_not_how_many(types):
 def test_the_measure_a_question_names_binds_the_fact(types):
     assert asked_unit("一届干几年") == "年" and "元" in asked_unit("办证要交多少钱")
     assert "元" in asked_unit("安全总监的工资有没有标准")  # a wage is an amount of money
+    # the measure asked last: "多久提报？至少几个？" asks a count in any measure, not a time
+    assert asked_unit("多久提报重大项目？至少几个？") is None and "年" in asked_unit("几个项目？多少年？")
     fact = question_type(types, "要交多少钱").fact("要交多少钱")
     assert fact.search("处五十元罚款") and not fact.search("每年签注一次")
 

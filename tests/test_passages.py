@@ -65,3 +65,23 @@ def test_a_who_question_is_answered_by_the_body_doing_what_it_asks():
     # where no clause names a body doing it, any body named still answers
     p = best_passage(_article(body), words, _match, weights, WHO, asked=["监督"])
     assert "副省长" in p.line
+
+
+def test_the_branch_whose_condition_the_askers_amount_meets():
+    from retrieval.conditions import condition_met, stated_amounts
+
+    amounts = stated_amounts("我们村二十几个人想一起去走访，最多能派几个代表？")
+    assert amounts == {"人": 20}
+    assert condition_met("超过十人的", amounts) is True and condition_met("十人以下的", amounts) is False
+    assert condition_met("代表人数最多不得超过五人", amounts) is None  # a rule, not a condition
+    assert condition_met("不满十八岁的", amounts) is None  # on a measure the question does not state
+    assert stated_amounts("偷偷采了八十吨砂") == {"吨": 80} and stated_amounts("能派几个代表") == {}
+    body = "多人以走访形式提出信访事项的，应当推选代表。十人以下的，代表人数最多不得超过三人；超过十人的，代表人数最多不得超过五人。"
+    article = _article(body)
+    article.sentences = ["多人以走访形式提出信访事项的，应当推选代表。", "十人以下的，代表人数最多不得超过三人；",
+                         "超过十人的，代表人数最多不得超过五人。"]
+    count = re.compile(r"[一二三四五六七八九十]+人")
+    p = best_passage(article, ["走访", "代表"], _match, _weight, count, amounts=amounts)
+    assert "五人" in p.line and "走访" in p.before  # the sentence it goes on from is judged with it
+    p = best_passage(article, ["走访", "代表"], _match, _weight, count, amounts=stated_amounts("我们五个人去走访"))
+    assert "三人" in p.line
