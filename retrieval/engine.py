@@ -262,9 +262,9 @@ class Engine:
         m = ftype.question.search(fq)
         if not m:
             return None
-        start = max(fq.rfind(p, 0, m.start()) for p in "，,。；;？?！!")
-        ends = [k for k in (fq.find(p, m.end()) for p in "，,。；;？?！!") if k >= 0]
-        words = [w for w in self.query_words(fq[start + 1:min(ends, default=len(fq))], precise=True)
+        start = max((b.end() for b in _CLAUSE_END.finditer(fq, 0, m.start())), default=0)
+        end = _CLAUSE_END.search(fq, m.end())
+        words = [w for w in self.query_words(fq[start:end.start() if end else len(fq)], precise=True)
                  if self.gate.weight(w) > 0]
         return words or None
 
@@ -448,6 +448,7 @@ class Engine:
 
 
 _FINE = re.compile(r"罚款|罚金")
+_CLAUSE_END = re.compile(r"[，,。；;？?！!]")  # where the part of a question that asks starts and ends
 _PUNISHED = re.compile(r"罚|处罚|违反|违法|后果|责任")
 
 

@@ -51,10 +51,17 @@ class FactType:
         return re.compile(source)
 
 
+def _last(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The pattern's last match in the text: a question asks at its end."""
+    m = None
+    for m in pattern.finditer(text):
+        pass
+    return m
+
+
 def asked_unit(question: str) -> str | None:
     """The measure a question asks in, the last it names ("多久提报…？至少几个？" asks a count)."""
-    m = next(reversed(list(_ASKED_UNIT.finditer(question))), None)
-    bare = next(reversed(list(_ANY_COUNT.finditer(question))), None)
+    m, bare = _last(_ASKED_UNIT, question), _last(_ANY_COUNT, question)
     if bare and (m is None or bare.start() > m.start()):
         return None  # "至少几个": a count in any measure (5个, 五人)
     if not m:
@@ -77,9 +84,9 @@ def question_type(types: list[FactType], folded_question: str) -> FactType | Non
     for t in types:
         if t.name.startswith("_"):
             continue
-        found = list(t.question.finditer(folded_question))
-        if found and (best is None or found[-1].start() >= best_end):
-            best, best_end = t, found[-1].end()
+        found = _last(t.question, folded_question)
+        if found and (best is None or found.start() >= best_end):
+            best, best_end = t, found.end()
     return best
 
 

@@ -54,22 +54,21 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
         ftitle = fold(title)
         weights = {w: weight(w) * (TITLE_SHARE if match(w, ftitle) >= 1.0 else 1.0) for w in words}
         weight = weights.__getitem__
+    # each sentence with its clauses, as written and folded: split and folded once, read by every step below
+    split = [(s, fold(s), clauses, [fold(c) for c in clauses])
+             for s in sentences for clauses in [split_clauses(s) or [s]]]
     if asked:  # the asked words said in a clause naming a body (none: any body it names may be the one)
-        if not any(fact and fact.search(fc) and _does_asked(fc, asked, match)
-                   for fc in (fold(c) for s in sentences for c in split_clauses(s) or [s])):
+        if not any(fact and fact.search(fc) and _does_asked(fc, asked, match) for *_, folded in split for fc in folded):
             asked = None
-    bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in dict.fromkeys(words)))
+    bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in words))
     best: Passage | None = None
     best_score = -1.0
-    for si, s in enumerate(sentences):
-        fs = fold(s)
+    for si, (s, fs, clauses, folded) in enumerate(split):
         s_cover = sum(weight(w) * match(w, fs) for w in words)
-        clauses = split_clauses(s) or [s]
-        facts = [bool(fact and fact.search(fold(c))) and _does_asked(fold(c), asked, match) for c in clauses]
+        facts = [bool(fact and fact.search(fc)) and _does_asked(fc, asked, match) for fc in folded]
         # "超过十人的，代表人数最多不得超过五人": a condition the asker's amount meets or not, on it and the next clause
-        met = [condition_met(fold(c), amounts) for c in clauses] if amounts else [None] * len(clauses)
-        for k, c in enumerate(clauses):
-            fc = fold(c)
+        met = [condition_met(fc, amounts) for fc in folded] if amounts else [None] * len(clauses)
+        for k, (c, fc) in enumerate(zip(clauses, folded)):
             c_cover = sum(weight(w) * match(w, fc) for w in words)
             branch = next((m for m in (met[k], met[k - 1] if k else None) if m is not None), None)
             if branch is not None:

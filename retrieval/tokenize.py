@@ -89,8 +89,8 @@ class Tokenizer:
         "能养"), are an asker's phrase, not a word: its characters count one by one (高危, 卫健 stay)."""
         out = []
         for w in words:
-            if len(w) == 2 and not self._jieba.FREQ.get(w) and w not in self._added and w not in self.synonyms \
-                    and (w[0] in self.stopwords or w[1] in self.stopwords):
+            # words we added (domain terms, synonyms) are in FREQ too: only HMM guesses are missing from it
+            if len(w) == 2 and not self._jieba.FREQ.get(w) and (w[0] in self.stopwords or w[1] in self.stopwords):
                 out.extend(w)
             else:
                 out.append(w)
