@@ -35,12 +35,19 @@ def _candidates(engine: Context, query: Query, slots: list[str], ranked) -> list
         if not any(has_slot(o, s) for s in slots):
             continue
         ob_words = engine.duty_words(i)
-        found = [w for w in qset if w in ob_words or any(s in ob_words for s in engine.synonym_words(w))]
+        weights = {}
+        for w in qset:
+            if w in ob_words:
+                weights[w] = engine.idf_weight(w)
+            else:  # 房子 said as 住房 weighs what 住房 does: a word the corpus never uses is not rarer for it
+                said = [engine.idf_weight(s) for s in engine.synonym_words(w) if s in ob_words]
+                if said:
+                    weights[w] = min(engine.idf_weight(w), max(said))
         if singles:  # a single character counts by presence ("整改完" ~ "完成整改")
             text = fold(o.clause)
-            found += [w for w in singles if w not in found and w in text]
-        if found:
-            out.append((i, sum(engine.idf_weight(w) for w in found), actor_match(o.actor, compact_q)))
+            weights.update((w, engine.idf_weight(w)) for w in singles if w not in weights and w in text)
+        if weights:
+            out.append((i, sum(weights.values()), actor_match(o.actor, compact_q)))
     return out
 
 

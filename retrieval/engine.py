@@ -48,6 +48,8 @@ RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it score
 CITING_COST = 0.25  # an article found through the one it cites ranks below it, all else equal
 SHARED_WEIGHT = 0.4  # a question word this weighty, said in two sentences, makes one go on with the other
 CITED_KEPT = 3  # articles an article cites whose text counts as its own in judging coverage
+SHORT_NOTICE = 8  # a document of this few items is read whole for a fact its best item does not state
+KIND_ONLY_TITLE = 6  # a title this short names only the kind of document ("公告", "查档须知"), not its subject
 
 
 class Engine:
@@ -66,10 +68,7 @@ class Engine:
         for i, o in enumerate(obligations):
             self._ob_by_article.setdefault(self.position(o), []).append(i)
         self._ob_word_cache: dict[int, frozenset[str]] = {}
-        # a document's title, and its issuer where the title names no place ("查档须知", "公告"): a notice
-        # speaks of its issuer's business (宣城党史地方志研究室的档案)
-        self._speaker = {d.doc_number: d.title if places().leading(d.title) or not d.meta.issuer
-                         else f"{d.title} {d.meta.issuer}" for d in documents}
+        self._speaker = {d.doc_number: _speaker(d) for d in documents}
         self.scope = Scope(documents)
         self.references = References(documents, self._pos)
         self.cities = self.scope.cities
@@ -100,8 +99,25 @@ class Engine:
         """A duty's words, tokenized the first time a question looks at it."""
         words = self._ob_word_cache.get(i)
         if words is None:
-            words = self._ob_word_cache[i] = frozenset(self.tokenizer.words(self.obligations[i].clause))
+            words = self._ob_word_cache[i] = frozenset(self.tokenizer.words(self._duty_text(i)))
         return words
+
+    def _duty_text(self, i: int) -> str:
+        """A duty's clause with what leads up to it in its sentence since the duty before it: "公安机关收到
+        申请后，材料齐全的，应当…十五个工作日内出具" (who and when), not "热点部门…每季度" before "非热点部门…"."""
+        o = self.obligations[i]
+        at = o.sentence.find(o.clause)
+        if at < 0:
+            return o.clause
+        start = 0
+        for k in self._ob_by_article.get(self.position(o), []):
+            other = self.obligations[k]
+            if k == i or other.sentence != o.sentence or not other.clause:
+                continue
+            begin = o.sentence.find(other.clause)
+            if 0 <= begin and begin + len(other.clause) <= at:
+                start = max(start, begin + len(other.clause))
+        return o.sentence[start:at + len(o.clause)]
 
     def synonym_words(self, word: str) -> list[str]:
         """The document words a question word stands for, whole: a part of one (服务 of 物业服务企业) is
@@ -331,7 +347,10 @@ class Engine:
         defines = term_question(self.fact_types, query.fq)
         fine_for_fee = self._asks_a_fee(query)
         best, best_value = None, -1.0
-        for i, score, via in self._with_citing(ranked, docs):
+        candidates = list(self._with_citing(ranked, docs))
+        if ftype and ftype.required:
+            candidates += self._short_notice_rest(ranked[0][0], {i for i, _, _ in candidates}, query.scores)
+        for i, score, via in candidates:
             article = self.index.articles[i]
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=bool(ftype) and ftype.name == "list",
@@ -362,6 +381,16 @@ class Engine:
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
         return best
+
+    def _short_notice_rest(self, top: int, seen: set[int], scores) -> list[tuple[int, float, None]]:
+        """The other items of a short notice whose best item leads ("一、接电时间 2018年8月13日", under a
+        preamble saying what is announced): the item stating the asked fact may share no word with the
+        question, the notice as a whole does."""
+        doc = self.by_number[self.index.articles[top].doc_number]
+        if len(doc.articles) > SHORT_NOTICE:
+            return []
+        rest = (self._pos[(doc.doc_number, a.index)] for a in doc.articles)
+        return [(i, float(scores[i]), None) for i in rest if i not in seen]
 
     def _continued(self, query: Query, passage) -> str:
         """The sentence before the quote where the quote goes on with its subject ("…有利害关系的，应当回避。
@@ -468,6 +497,17 @@ _FACT_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九�
 def _facts(line: str) -> set[str]:
     """The numbers and rhythms a line states: two lines with the same ones state the same rule."""
     return set(_FACT_TOKEN.findall(fold(line)))
+
+
+def _speaker(doc: Document) -> str:
+    """A document's title, and its issuer where the title names no place ("查档须知", "公告"): a notice
+    speaks of its issuer's business (宣城党史地方志研究室的档案). A title that is only its kind ("公告")
+    leaves the subject to the introduction (顺城区人民政府领导将于8月13日上午接听热线)."""
+    if places().leading(doc.title) or not doc.meta.issuer:
+        return doc.title
+    if len(doc.title) <= KIND_ONLY_TITLE:
+        return f"{doc.title} {doc.meta.issuer} {doc.preamble}"
+    return f"{doc.title} {doc.meta.issuer}"
 
 
 def _lexicon_file(corpus_dir: Path, name: str) -> Path:

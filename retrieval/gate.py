@@ -33,6 +33,10 @@ PART = 0.8  # credit for the share of a long word the text contains ("放烟花"
 _AMOUNT = re.compile(r"[一二两三四五六七八九十百千几多\d]+[个家户条只次名人项件天日年月周级位种类块元]?")
 
 
+# a verb with its result (办完, 念完, 扔掉): speech, where writing says 办理完毕, 完成
+_RESULTATIVE = re.compile(r"[\u4e00-\u9fff][完掉]")
+
+
 def read_legal_words(path: Path) -> tuple[dict[str, int], int]:
     """(word → law articles using it, number of law articles) from legal_words.tsv."""
     words: dict[str, int] = {}
@@ -135,7 +139,7 @@ class Gate:
         if len(word) == 1:  # 打, 看, 去: the commonest characters say least
             return SINGLE if self.general(word) < COMMON_CHARACTER else SINGLE / 2.5
         df = self.legal.get(word, 0)
-        if df < RARE_IN_LAW and self.general(word) >= COMMON_SPEECH:
+        if df < RARE_IN_LAW and (self.general(word) >= COMMON_SPEECH or _RESULTATIVE.fullmatch(word)):
             return COLLOQUIAL  # everyday speech the laws seldom use (办完, 拿到, 人家)
         if df >= 2:  # legal writing's word: the rarer there, the more it says
             return max(COMMON, min(1.0, math.log(self.legal_n / (df + 1)) / math.log(self.legal_n / SPECIFIC_DF)))

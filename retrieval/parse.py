@@ -216,6 +216,7 @@ def parse_document(raw: str, meta: DocumentMeta) -> Document:
 
 
 LOOKAHEAD = 12  # blocks looked ahead for the next article when a line looks like the end of the text
+WRAPPED_HEADING = 8  # characters a heading must have after its label to have been wrapped onto a next line
 
 
 class _Reader:
@@ -291,6 +292,8 @@ class _Reader:
         after = self.after_part
         if after is None or mk or not _heading_line(flat) or ends_sentence(after[1]):
             return False
+        if len(after[1]) - len(after[0]) < WRAPPED_HEADING:
+            return False  # "一、接电时间" is whole; the short line under it ("2018年8月13日") is its text
         label, own = after[0], after[1] + flat
         level = next(k for k in self.levels if self.part_of.get(k, ("", ""))[0] == label)
         self.part_of[level] = (label, own)

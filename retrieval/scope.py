@@ -7,6 +7,8 @@ of other places never govern.
 """
 from __future__ import annotations
 
+import re
+
 from .models import Document
 from .places import Place, places
 from .text import fold
@@ -58,7 +60,7 @@ class Scope:
     def without_places(self, fq: str) -> str:
         """A question with its place names taken out: they choose the scope, not the clause."""
         for c in self.place_names:
-            fq = fq.replace(fold(c) + "市", " ").replace(fold(c), " ")
+            fq = re.sub(re.escape(fold(c)) + "市?", _leave_office, fq)
         return fq
 
     def own(self, city: str) -> set[str]:
@@ -100,3 +102,12 @@ class Scope:
             if p is not None and p != home:
                 by_place.setdefault(p.short, set()).add(n)
         return by_place
+
+
+def _leave_office(m: re.Match) -> str:
+    """A place name goes, but not the 市/县/区/省 of the office that follows it: 抚顺市长 → 市长."""
+    name, after = m.group(0), m.string[m.end():m.end() + 2]
+    return " " + name[-1] if name[-1] in "市县区省" and _OFFICE.match(after) else " "
+
+
+_OFFICE = re.compile(r"[长委]|民(?!政)")  # 市长, 县委, 区长, 省委, 市民 (not 市民政局)

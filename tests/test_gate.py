@@ -197,3 +197,50 @@ def test_a_sentence_going_on_with_the_one_before_is_judged_with_it(tmp_path):
 def test_a_compound_is_matched_by_its_parts_side_by_side(gate):
     # 调查核实 is 调查 + 核实 (not 查核 as a third part): a text with 调查 only has half of it
     assert gate.match("调查核实", frozenset(), "对需要调查、取证、协调的事项，应当在三十日内办结") == pytest.approx(0.4)
+
+
+def test_a_verb_with_its_result_is_the_askers_speech(gate):
+    from retrieval.gate import Gate
+
+    # 办完, 念完: speech, where writing says 办理完毕, even in a corpus whose notices happen to say 办完
+    used = Gate((gate.legal, gate.legal_n), lambda w: 1, gate.synonyms, gate.parts, gate.general)
+    assert used.weight("办完") <= 0.2 and used.weight("念完") <= 0.2
+    assert used.weight("复检") > 0.5  # a rare word the corpus uses is its own term
+
+
+def test_a_place_name_goes_but_not_the_office_after_it(engine):
+    # 烟台市长: the place chooses the scope, 市长 is what is asked about
+    assert "市长" in engine.query_words("烟台市长多久接听一次热线", precise=True)
+    assert "长" not in engine.query_words("烟台市长多久接听一次热线", precise=True)
+    assert "民政局" in engine.query_words("烟台市民政局负责什么", precise=True)
+
+
+def _notice(tmp_path, text, **opts):
+    from cli.main import main
+    from retrieval.engine import Engine
+
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    args = [f"--{k}={v}" for k, v in opts.items()]
+    assert main(["ingest", str(tmp_path / "t.txt"), "--corpus", str(tmp_path / "c"), *args]) == 0
+    return Engine.load(tmp_path / "c")
+
+
+LEADER_NOTICE = ("公 告\n按照有关要求，热线办将定期举行领导接听热线电话活动。根据工作安排，某区人民政府领导将于8月13日上午"
+                 "接听“12345”热线群众来电。\n现将有关事项公告如下:\n一、接电时间\n2018年8月13日 上午9:00至10:00\n"
+                 "二、接电领导\n某区人民政府区长张三\n三、受理范围\n某区人民政府职权范围内的各类诉求,包括城市管理、交通服务等方面的咨询和投诉。\n"
+                 "四、温馨提示\n(一)本次接电活动只接听电话,不接待来访人员。\n(二)超出受理范围的诉求,由热线工作人员按照常规程序办理。\n"
+                 "12345政府综合服务热线管理办公室\n2018年8月10日\n")
+
+
+def test_a_short_heading_keeps_the_short_line_under_it_as_its_text(tmp_path):
+    engine = _notice(tmp_path, LEADER_NOTICE, issuer="抚顺市12345政府综合服务热线管理办公室")
+    doc = engine.documents[0]
+    labels = [a.label for a in doc.articles]
+    assert labels[:2] == ["一、", "二、"] and doc.articles[0].body.startswith("2018年8月13日")
+
+
+def test_a_notice_titled_only_by_its_kind_is_read_whole_for_the_asked_fact(tmp_path):
+    engine = _notice(tmp_path, LEADER_NOTICE, issuer="抚顺市12345政府综合服务热线管理办公室")
+    # the item with the date shares no word with the question; the notice's introduction does
+    a = engine.ask("区领导接听12345热线是哪天几点？", city="抚顺")
+    assert a.answered and "8月13日" in a.first_line and a.citations[0].label == "一、"
