@@ -79,7 +79,7 @@ def _structure_lines(plan: Plan) -> tuple[list[str], list[str]]:
     lines.append(f"   {_pad('义务', 10)} {len(plan.obligations)} 项" + ("，例如：" if plan.obligations else ""))
     for o in _examples(plan.obligations):
         art = next((a for a in doc.articles if a.index == o.article_index), None)
-        label = art.label if art and art.label else "施行与废止"
+        label = (art.label or art.heading if art else "") or "施行与废止"
         lines.append(f"     {label} {truncate(o.clause, 48)}  [{' · '.join(o.slots().values())}]")
     return lines, numbering
 

@@ -48,6 +48,7 @@ RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it score
 CITING_COST = 0.25  # an article found through the one it cites ranks below it, all else equal
 SHARED_WEIGHT = 0.4  # a question word this weighty, said in two sentences, makes one go on with the other
 CITED_KEPT = 3  # articles an article cites whose text counts as its own in judging coverage
+HEADED_BONUS = 0.5  # an item headed by the kind of fact asked ("办理流程" for 要走哪几步) over one that only mentions it
 SHORT_NOTICE = 8  # a document of this few items is read whole for a fact its best item does not state
 KIND_ONLY_TITLE = 6  # a title this short names only the kind of document ("公告", "查档须知"), not its subject
 
@@ -348,14 +349,17 @@ class Engine:
         fine_for_fee = self._asks_a_fee(query)
         best, best_value = None, -1.0
         candidates = list(self._with_citing(ranked, docs))
-        if ftype and ftype.required:
-            candidates += self._short_notice_rest(ranked[0][0], {i for i, _, _ in candidates}, query.scores)
+        if ftype and (ftype.required or ftype.heading):
+            candidates += self._short_notice_rest(ranked[0][0], {i for i, _, _ in candidates}, query.scores, ftype)
         for i, score, via in candidates:
             article = self.index.articles[i]
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=bool(ftype) and ftype.name == "list",
                                    title=self.by_number[article.doc_number].title, asked=query.asked,
                                    amounts=query.amounts)
+            headed = bool(ftype and ftype.heading and article.heading and ftype.heading.search(fold(article.heading)))
+            if headed:
+                passage.has_fact = True  # "服务时间：9月29日~9月30日": the item's heading says what it states
             if ftype and ftype.required and not passage.has_fact:
                 continue
             if fine_for_fee and _FINE.search(passage.sentence):
@@ -378,19 +382,24 @@ class Engine:
                 value -= CITING_COST  # scored as the article it cites, whose words it borrows
             if defines is not None and defines.search(fold(passage.sentence)):
                 value += DEFINES_BONUS  # "条例里说的X": the sentence that defines X
+            if headed:
+                value += HEADED_BONUS
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
         return best
 
-    def _short_notice_rest(self, top: int, seen: set[int], scores) -> list[tuple[int, float, None]]:
+    def _short_notice_rest(self, top: int, seen: set[int], scores, ftype: FactType) -> list[tuple[int, float, None]]:
         """The other items of a short notice whose best item leads ("一、接电时间 2018年8月13日", under a
         preamble saying what is announced): the item stating the asked fact may share no word with the
-        question, the notice as a whole does."""
+        question, the notice as a whole does. Where the fact is not required, only items headed by it
+        ("服务地点")."""
         doc = self.by_number[self.index.articles[top].doc_number]
         if len(doc.articles) > SHORT_NOTICE:
             return []
-        rest = (self._pos[(doc.doc_number, a.index)] for a in doc.articles)
-        return [(i, float(scores[i]), None) for i in rest if i not in seen]
+        rest = [a for a in doc.articles if ftype.required
+                or (ftype.heading and a.heading and ftype.heading.search(fold(a.heading)))]
+        return [(i, float(scores[i]), None) for i in (self._pos[(doc.doc_number, a.index)] for a in rest)
+                if i not in seen]
 
     def _continued(self, query: Query, passage) -> str:
         """The sentence before the quote where the quote goes on with its subject ("…有利害关系的，应当回避。

@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 
 NUM = r"(?:\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+(?:\.\d+)?)?|[零〇一二两三四五六七八九十百千万]+(?:点[零一二三四五六七八九]+)?)"
-_ANY_UNIT = ("个工作日|工作日|个月|分钟|小时|公里|千米|平方米|米|万元|元|个人|人|名|日|天|年|月|周|次|个|项|件|只|条|级|岁|户|"
-             "家|届|倍|层|辆|所|批|起|篇")
+_ANY_UNIT = ("个工作日|工作日|个月|分钟|小时|公里|千米|平方米|立方米|厘米|米|万元|元|个人|人|名|日|天|年|月|周|次|个|项|件|只|条|"
+             "级|岁|户|家|届|倍|层|辆|所|批|起|篇|摄氏度|度|℃|亩|千克|公斤|吨")
 # The measure a question names after 几 / 多少, and the measures a clause may state it in.
-_ASKED_UNIT = re.compile(r"(?:几|多少)\s*(个工作日|工作日|个月|分钟|小时|公里|千米|米|钱|元|个人|人|名|天|日|年|月|周|次|项|件|只|条|级|岁|户|家|届|"
+_ASKED_UNIT = re.compile(r"(?:几|多少)\s*(个工作日|工作日|个月|分钟|小时|公里|千米|平方米|平方|立方米|厘米|米|钱|元|摄氏度|度|亩|千克|公斤|吨|个人|人|名|天|日|年|月|周|次|项|件|只|条|级|岁|户|家|届|"
                          r"辆|台|套|所|间|张|本|份|批|座|处|栋|层|页|倍|轮|场|位|类|种|点)"
                          r"|(多远)|(多少钱)|(多长时间|多久)|(多长|多宽|多高)")
 _ANY_COUNT = re.compile(r"(?:几|多少)个(?!工作日|月|人)")
@@ -25,7 +25,9 @@ _UNIT_FORMS = {"天": "天|日|个工作日|工作日", "日": "日|天|个工�
                "个月": "个月|月", "月": "个月|月", "钱": "万元|元", "元": "万元|元", "个人": "人|名", "人": "人|名",
                "名": "名|人", "点": "点|时|[:：]", "只": "只|条", "条": "条|只", "多远": "米|公里|千米", "多少钱": "万元|元",
                "多长": "米|厘米|公里|千米|分钟|小时|日|天|个月|年", "多宽": "米|厘米", "多高": "米|厘米",
-               "多长时间": "分钟|小时|日|天|个工作日|工作日|个月|月|年|周", "多久": "分钟|小时|日|天|个工作日|工作日|个月|月|年|周"}
+               "多长时间": "分钟|小时|日|天|个工作日|工作日|个月|月|年|周", "多久": "分钟|小时|日|天|个工作日|工作日|个月|月|年|周",
+               "度": "摄氏度|度|℃", "摄氏度": "摄氏度|度|℃", "平方": "平方米|平方", "平方米": "平方米|平方",
+               "公斤": "公斤|千克", "千克": "千克|公斤"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class FactType:
     fact_source: str
     required: bool
     with_unit: str = ""  # the fact pattern when the question names its measure (几天 → only "15日")
+    heading: re.Pattern | None = None  # an item headed so states this kind of fact ("服务时间", "报名方式")
 
     @property
     def measured(self) -> bool:
@@ -73,20 +76,23 @@ def asked_unit(question: str) -> str | None:
 def load(path: Path) -> list[FactType]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [FactType(name, re.compile(spec["question"]), spec.get("fact") or "", bool(spec.get("required")),
-                     spec.get("with_unit") or "") for name, spec in data.items()]
+                     spec.get("with_unit") or "", re.compile(spec["heading"]) if spec.get("heading") else None)
+            for name, spec in data.items()]
 
 
 def question_type(types: list[FactType], folded_question: str) -> FactType | None:
     """The kind whose question pattern matches, kinds named with a leading _ being no kind of fact. Where
     several match, the order of the types decides, unless one asks wholly after another: a question asks
-    at its end ("办理时限，是谁定的" asks who; "要罚多少钱" stays a penalty though 多少钱 ends it)."""
-    best, best_end = None, -1
+    at its end ("办理时限，是谁定的" asks who; "要罚多少钱" stays a penalty though 多少钱 ends it), or says more
+    from where it starts ("哪几步" asks a procedure, not which ones)."""
+    best, best_start, best_end = None, -1, -1
     for t in types:
         if t.name.startswith("_"):
             continue
         found = _last(t.question, folded_question)
-        if found and (best is None or found.start() >= best_end):
-            best, best_end = t, found.end()
+        if found and (best is None or found.start() >= best_end
+                      or (found.start() == best_start and found.end() > best_end)):
+            best, best_start, best_end = t, found.start(), found.end()
     return best
 
 

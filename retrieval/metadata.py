@@ -231,7 +231,8 @@ def _place_of(name: str) -> Place | None:
 
 
 def _written_out(place: Place, head: str) -> bool:
-    return place.name in head or place.short + "经济特区" in head
+    return place.name in head or place.short + "经济特区" in head or (
+        place.level == "county" and place.name.endswith(("市", "县")) and place.short + "区" in head)  # 临安区
 
 
 def _place_in_text(src: _Source) -> Place | None:

@@ -171,6 +171,43 @@ def choose_layout(blocks: list[_Block]) -> Layout | None:
     return Layout(upper + tuple(parts), art)
 
 
+# ---- a web page's unnumbered headings ----------------------------------------------------------
+
+MIN_SECTIONS = 2  # unnumbered headings needed to read a text as sections under them
+_SECTION_HEADING = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff ]{1,11}")
+
+
+def _section_heading(text: str) -> bool:
+    """A short line of words only ("服务时间", "报名方式"): a heading, where a page numbers nothing."""
+    return bool(_SECTION_HEADING.fullmatch(fold_whitespace(text)))
+
+
+def _headed_sections(blocks: list[_Block], meta: DocumentMeta) -> Document | None:
+    """A notice whose paragraphs stand under unnumbered headings ("服务时间" / "9月29日~9月30日…"): each
+    heading with its paragraphs is a citable item, labelled by its heading."""
+    heads = [i for i in range(1, len(blocks) - 1)
+             if _section_heading(blocks[i].text) and not _section_heading(blocks[i + 1].text)]
+    if len(heads) < MIN_SECTIONS:
+        return None
+    doc = Document(meta=meta, articles=[], layout="标题分段（无编号）")
+    intro = [fold_whitespace(b.text) for b in blocks[:heads[0]]]
+    doc.preamble = _preamble([t for t in intro if not _header_field(simp(t))], meta)
+    for k, at in enumerate(heads):
+        texts = []
+        for b in blocks[at + 1:heads[k + 1] if k + 1 < len(heads) else len(blocks)]:
+            t = fold_whitespace(b.text)
+            s = simp(t)
+            if _header_field(s) or _is_end_line(s) or _DATE_LINE.match(s) or _SIGNATURE.match(s):
+                break  # "来源:临安新闻网 作者:", a signature or a date: the page's text has ended
+            texts.append(t)
+        body = fold_whitespace(_join(texts))
+        if body:
+            doc.articles.append(Article(
+                doc_number=meta.doc_number, index=len(doc.articles), number=None, label="",
+                heading=fold_whitespace(blocks[at].text), body=body, kind="article", sentences=split_sentences(body)))
+    return doc if doc.articles else None
+
+
 # ---- parsing --------------------------------------------------------------------------------------
 
 @dataclass
@@ -191,7 +228,11 @@ def parse_document(raw: str, meta: DocumentMeta) -> Document:
     blocks = _blocks(clean_lines(raw))
     layout = choose_layout(blocks)
     if layout is None:
-        raise ValueError("no recognizable structure: found no numbered articles (1. / 第X条 / 一、 / （一）)")
+        doc = _headed_sections(blocks, meta)
+        if doc is not None:
+            return doc
+        raise ValueError("no recognizable structure: found no numbered articles (1. / 第X条 / 一、 / （一）) "
+                         "and no headings over paragraphs (服务对象 / 服务时间 …)")
     doc = Document(meta=meta, articles=[])
     reader = _Reader(layout, doc)
     for k, b in enumerate(blocks):

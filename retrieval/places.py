@@ -76,6 +76,11 @@ class Places:
             self.by_code[code] = p
             for key in {fold(name), fold(p.short)}:
                 self._by_name.setdefault(key, []).append(p)
+        # A county or county-level city since made a district (临安市 → 临安区, 2017) is written with 区 in
+        # documents newer than the table: the new name means the old place, unless it names another.
+        for p in list(self.by_code.values()):
+            if p.level == "county" and p.name.endswith(("市", "县")) and len(p.short) >= 2:
+                self._by_name.setdefault(fold(p.short + "区"), [p])
         names = sorted(self._by_name, key=len, reverse=True)
         self._leading = re.compile("|".join(map(re.escape, names))) if names else None
 

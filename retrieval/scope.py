@@ -60,7 +60,7 @@ class Scope:
     def without_places(self, fq: str) -> str:
         """A question with its place names taken out: they choose the scope, not the clause."""
         for c in self.place_names:
-            fq = re.sub(re.escape(fold(c)) + "市?", _leave_office, fq)
+            fq = re.sub(re.escape(fold(c)) + "[市区县]?", _leave_office, fq)
         return fq
 
     def own(self, city: str) -> set[str]:

@@ -244,3 +244,42 @@ def test_a_notice_titled_only_by_its_kind_is_read_whole_for_the_asked_fact(tmp_p
     # the item with the date shares no word with the question; the notice's introduction does
     a = engine.ask("区领导接听12345热线是哪天几点？", city="抚顺")
     assert a.answered and "8月13日" in a.first_line and a.citations[0].label == "一、"
+
+
+def test_a_county_since_made_a_district_is_known_by_its_new_name():
+    from retrieval.metadata import place_of_issuer
+
+    # cpca's table predates 临安市 → 临安区 (2017): the new name means the old place, within 杭州
+    linan = places().named("临安区")
+    assert linan is not None and linan.within(places().named("杭州"))
+    assert place_of_issuer("杭州市临安区教育局") is not None
+    assert places().named("朝阳区").code == "110105"  # a name the table has keeps its own place
+
+
+@pytest.mark.parametrize("question, text", [
+    ("卧室最少得保证多少度", "卧室温度不低于十八摄氏度"),
+    ("宅基地一户最多能批多少平方", "每户不超过150平方米"),
+])
+def test_a_measure_is_found_in_the_form_the_text_writes_it(types, question, text):
+    fq = question
+    assert question_type(types, fq).fact(fq).search(text)
+
+
+def test_a_longer_frame_from_the_same_place_decides(types):
+    assert question_type(types, "从申请到钱发下来，中间要走哪几步？").name == "procedure"
+    assert question_type(types, "哪几类人可以申请").name == "list"
+    assert question_type(types, "秋假托管是哪几天？").name == "date"
+
+
+def test_how_far_ahead_is_the_frame_not_the_topic(engine):
+    assert "提前" not in engine.query_words("最晚得提前多久去办手续", precise=True)
+    assert "提前" in engine.query_words("提前还款有什么条件", precise=True)  # not a frame: what is asked about
+
+
+def test_an_item_headed_by_the_asked_kind_of_fact_answers(tmp_path):
+    text = ("某镇临时救助办事指南\n一、办理事项\n临时救助\n二、申请材料\n1.临时救助申请审批表\n2.户口簿、身份证复印件\n"
+            "三、办理流程\n申请——村委会初审——镇人民政府审核——入户调查——民主评议——县级民政部门审批——公示——发放。\n"
+            "四、办理地点\n各村委会、镇民政办\n")
+    engine = _notice(tmp_path, text, city="某镇")
+    a = engine.ask("临时救助从申请到钱发下来，中间要走哪几步？")
+    assert a.answered and "入户调查" in a.first_line

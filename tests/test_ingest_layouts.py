@@ -412,3 +412,18 @@ def test_words_that_open_like_a_place_name_no_place():
         assert d.get("city", "") == "" and d.get("level", "") == ""
     d = _detect("深圳经济特区物业管理条例\n第一条 为了规范管理，制定本条例。\n第二条 本条例自公布之日起施行。\n")
     assert (d.get("city"), d.get("level")) == ("深圳", "地级市")
+
+
+def test_a_page_with_unnumbered_headings_is_read_as_items_under_them():
+    raw = ("某区秋假托管服务工作通知\n发布时间:2025-09-23\n现将我区秋假托管服务工作安排通知如下:\n服务对象\n本区小学在籍学生。\n"
+           "服务时间\n9月29日~9月30日 每天上午8:30-下午17:30。\n报名方式\n请直接联系班主任报名。\n来源:某区新闻网 作者: 编辑:某某\n")
+    doc = parse_document(raw, DocumentMeta(title="某区秋假托管服务工作通知", doc_number="x"))
+    assert [a.heading for a in doc.articles] == ["服务对象", "服务时间", "报名方式"]
+    assert doc.articles[1].body.startswith("9月29日") and "来源" not in doc.articles[2].body
+    assert all(a.label == "" and a.number is None for a in doc.articles)  # no number the page does not give
+
+
+def test_a_page_of_paragraphs_without_headings_is_still_refused():
+    with pytest.raises(ValueError, match="no recognizable structure"):
+        parse_document("某通知\n这是第一段文字，没有编号。\n这是第二段文字，也没有编号。\n",
+                       DocumentMeta(title="某通知", doc_number="x"))
