@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
+from .conditions import condition_met
 from .intents import Intent
 from .models import Obligation
 from .obligations import actor_match
 from .picks import Context, Pick, Query
-from .text import PUNCT, fold
+from .text import PUNCT, fold, split_clauses
 
 CANDIDATE_ARTICLES = 60  # duties are looked for in this many best-scoring articles of the scope
 # "多久…一次", "频次", "每…": a rhythm. "一次最多停多久": a limit on one occasion.
@@ -34,6 +35,9 @@ def _candidates(engine: Context, query: Query, slots: list[str], ranked) -> list
         o = engine.obligations[i]
         if not any(has_slot(o, s) for s in slots):
             continue
+        # "室温低于十六摄氏度的，退还…百分之五十": a branch whose condition the asker's amount fails does not answer
+        if query.amounts and not _branch_met(engine.duty_text(i), query.amounts):
+            continue
         ob_words = engine.duty_words(i)
         weights = {}
         for w in qset:
@@ -49,6 +53,11 @@ def _candidates(engine: Context, query: Query, slots: list[str], ranked) -> list
         if weights:
             out.append((i, sum(weights.values()), actor_match(o.actor, compact_q)))
     return out
+
+
+def _branch_met(text: str, amounts: dict[str, float]) -> bool:
+    """No condition of the duty's clauses fails the asker's amounts."""
+    return all(condition_met(fold(c), amounts) is not False for c in split_clauses(text))
 
 
 def pick_duty(engine: Context, intent: Intent, query: Query, docs: set[str], minimum: float) -> Pick | None:

@@ -100,10 +100,10 @@ class Engine:
         """A duty's words, tokenized the first time a question looks at it."""
         words = self._ob_word_cache.get(i)
         if words is None:
-            words = self._ob_word_cache[i] = frozenset(self.tokenizer.words(self._duty_text(i)))
+            words = self._ob_word_cache[i] = frozenset(self.tokenizer.words(self.duty_text(i)))
         return words
 
-    def _duty_text(self, i: int) -> str:
+    def duty_text(self, i: int) -> str:
         """A duty's clause with what leads up to it in its sentence since the duty before it: "公安机关收到
         申请后，材料齐全的，应当…十五个工作日内出具" (who and when), not "热点部门…每季度" before "非热点部门…"."""
         o = self.obligations[i]

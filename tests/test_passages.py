@@ -85,3 +85,28 @@ def test_the_branch_whose_condition_the_askers_amount_meets():
     assert "五人" in p.line and "走访" in p.before  # the sentence it goes on from is judged with it
     p = best_passage(article, ["走访", "代表"], _match, _weight, count, amounts=stated_amounts("我们五个人去走访"))
     assert "三人" in p.line
+
+
+def test_a_range_is_met_only_within_both_of_its_bounds():
+    from retrieval.conditions import condition_met, stated_amounts
+
+    amounts = stated_amounts("屋里只有15度，按日热费的百分之多少退钱？")
+    assert amounts == {"度": 15}
+    assert condition_met("室温高于或者等于十六摄氏度、低于十八摄氏度的", amounts) is False
+    assert condition_met("室温高于或者等于十四摄氏度、低于十六摄氏度的", amounts) is True
+    assert condition_met("室温不低于十四摄氏度的", amounts) is True
+
+
+def test_a_duty_in_a_branch_the_askers_amount_fails_does_not_answer(tmp_path):
+    from cli.main import main
+    from retrieval.engine import Engine
+
+    text = ("某市供热条例\n\n第一条 为了规范供热，制定本条例。\n第二条 供热主管部门负责本市供热监督管理。\n"
+            "第三条 供热企业应当在采暖期开始五日前进行试供热。\n第四条 供热企业应当按照下列标准向用户退还热费：\n"
+            "（一）室温高于或者等于十六摄氏度、低于十八摄氏度的，退还日热费金额的百分之二十；\n"
+            "（二）室温高于或者等于十四摄氏度、低于十六摄氏度的，退还日热费金额的百分之五十；\n"
+            "（三）室温低于十四摄氏度的，退还日热费金额的百分之七十。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "t.txt"), "--corpus", str(tmp_path / "c"), "--city", "临沂"]) == 0
+    a = Engine.load(tmp_path / "c").ask("屋里只有15度，按日热费的百分之多少退钱？", "临沂")
+    assert a.answered and "百分之五十" in a.first_line
