@@ -69,6 +69,7 @@ class Engine:
         for i, o in enumerate(obligations):
             self._ob_by_article.setdefault(self.position(o), []).append(i)
         self._ob_word_cache: dict[int, frozenset[str]] = {}
+        self._ob_text_cache: dict[int, str] = {}
         self._speaker = {d.doc_number: _speaker(d) for d in documents}
         self.scope = Scope(documents)
         self.references = References(documents, self._pos)
@@ -106,6 +107,12 @@ class Engine:
     def duty_text(self, i: int) -> str:
         """A duty's clause with what leads up to it in its sentence since the duty before it: "公安机关收到
         申请后，材料齐全的，应当…十五个工作日内出具" (who and when), not "热点部门…每季度" before "非热点部门…"."""
+        text = self._ob_text_cache.get(i)
+        if text is None:
+            text = self._ob_text_cache[i] = self._lead_up(i)
+        return text
+
+    def _lead_up(self, i: int) -> str:
         o = self.obligations[i]
         at = o.sentence.find(o.clause)
         if at < 0:
@@ -357,7 +364,7 @@ class Engine:
                                    list_wanted=bool(ftype) and ftype.name == "list",
                                    title=self.by_number[article.doc_number].title, asked=query.asked,
                                    amounts=query.amounts)
-            headed = bool(ftype and ftype.heading and article.heading and ftype.heading.search(fold(article.heading)))
+            headed = bool(ftype) and ftype.heads(article.heading)
             if headed:
                 passage.has_fact = True  # "服务时间：9月29日~9月30日": the item's heading says what it states
             if ftype and ftype.required and not passage.has_fact:
@@ -396,8 +403,7 @@ class Engine:
         doc = self.by_number[self.index.articles[top].doc_number]
         if len(doc.articles) > SHORT_NOTICE:
             return []
-        rest = [a for a in doc.articles if ftype.required
-                or (ftype.heading and a.heading and ftype.heading.search(fold(a.heading)))]
+        rest = [a for a in doc.articles if ftype.required or ftype.heads(a.heading)]
         return [(i, float(scores[i]), None) for i in (self._pos[(doc.doc_number, a.index)] for a in rest)
                 if i not in seen]
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from .text import fold
+
 NUM = r"(?:\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+(?:\.\d+)?)?|[零〇一二两三四五六七八九十百千万]+(?:点[零一二三四五六七八九]+)?)"
 _ANY_UNIT = ("个工作日|工作日|个月|分钟|小时|公里|千米|平方米|立方米|厘米|米|万元|元|个人|人|名|日|天|年|月|周|次|个|项|件|只|条|"
              "级|岁|户|家|届|倍|层|辆|所|批|起|篇|摄氏度|度|℃|亩|千克|公斤|吨")
@@ -38,6 +40,10 @@ class FactType:
     required: bool
     with_unit: str = ""  # the fact pattern when the question names its measure (几天 → only "15日")
     heading: re.Pattern | None = None  # an item headed so states this kind of fact ("服务时间", "报名方式")
+
+    def heads(self, heading: str) -> bool:
+        """An item with this heading states this kind of fact ("服务时间" for a date)."""
+        return bool(self.heading and heading and self.heading.search(fold(heading)))
 
     @property
     def measured(self) -> bool:

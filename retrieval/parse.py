@@ -47,6 +47,11 @@ _SIGNATURE = re.compile(r"^(?=\d{0,6}[\u4e00-\u9fa5]{2})[\u4e00-\u9fa50-9]{2,30}
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[［(（【﹝]\s*\d{4}\s*[〕\]］)）】﹞]\s*\d+\s*号")
 
 
+def _ends_text(s: str) -> bool:
+    """A date, signature, footer or 抄送 line: what follows a document's text."""
+    return bool(_DATE_LINE.match(s) or _is_end_line(s) or _SIGNATURE.match(s))
+
+
 def _header_field(s: str) -> bool:
     """A line of a web page's metadata table (its labels spaced out, with or without a colon)."""
     return field_line(s) or s.startswith(("当前位置", "您的位置"))
@@ -197,7 +202,7 @@ def _headed_sections(blocks: list[_Block], meta: DocumentMeta) -> Document | Non
         for b in blocks[at + 1:heads[k + 1] if k + 1 < len(heads) else len(blocks)]:
             t = fold_whitespace(b.text)
             s = simp(t)
-            if _header_field(s) or _is_end_line(s) or _DATE_LINE.match(s) or _SIGNATURE.match(s):
+            if _header_field(s) or _ends_text(s):
                 break  # "来源:临安新闻网 作者:", a signature or a date: the page's text has ended
             texts.append(t)
         body = fold_whitespace(_join(texts))
@@ -312,7 +317,7 @@ class _Reader:
             self.flush()
             self.closing.append(flat)
             return True
-        if self.closing or _DATE_LINE.match(s) or _is_end_line(s) or _SIGNATURE.match(s):
+        if self.closing or _ends_text(s):
             if not self.closing and self._numbering_goes_on():
                 # "承办单位应当…" or a date on its own line, but the articles go on after it: it is text
                 self.notes.append(f"{flat[:12]}…: looked like the end of the text, but the numbering goes on "
