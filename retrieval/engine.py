@@ -48,7 +48,9 @@ RIVAL_SHARE = 0.8  # another place's clause counts as a rival rule when it score
 CITING_COST = 0.25  # an article found through the one it cites ranks below it, all else equal
 SHARED_WEIGHT = 0.4  # a question word this weighty, said in two sentences, makes one go on with the other
 CITED_KEPT = 3  # articles an article cites whose text counts as its own in judging coverage
-HEADED_BONUS = 0.5  # an item headed by the kind of fact asked ("办理流程" for 要走哪几步) over one that only mentions it
+FACT_BONUS = 1.0  # a sentence stating the kind of fact asked over one that only shares the question's words
+HEADED_BONUS = 1.0  # an item headed by the kind of fact asked ("办理流程" for 要走哪几步) over one that only mentions it
+LIST_ITEMS = 12  # numbered items under one heading this few make one list ("申请材料" 1. 2. 3.)
 SHORT_NOTICE = 8  # a document of this few items is read whole for a fact its best item does not state
 KIND_ONLY_TITLE = 6  # a title this short names only the kind of document ("公告", "查档须知"), not its subject
 
@@ -383,7 +385,7 @@ class Engine:
             coverage = self.coverage(query.topic, tokens, text)
             if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin:
                 continue
-            value = score / top_score + coverage + (0.5 if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
+            value = score / top_score + coverage + (FACT_BONUS if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
                 1.0, passage.overlap / max(query_weight, 1e-6))
             if via is not None:
                 value -= CITING_COST  # scored as the article it cites, whose words it borrows
@@ -391,9 +393,25 @@ class Engine:
                 value += DEFINES_BONUS  # "条例里说的X": the sentence that defines X
             if headed:
                 value += HEADED_BONUS
+            import os
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
+        if best and ftype and ftype.name == "list":
+            items = self._sibling_items(best.article)
+            if items:  # "申请材料：1.… 2.… 3.…": the list asked for is the items together, not the best one
+                best.first_line = truncate("；".join(items), FIRST_LINE)
         return best
+
+    def _sibling_items(self, article) -> list[str]:
+        """The first sentences of the numbered items that stand with an item under its part's heading
+        ("四、申请材料" / "1.临时救助申请审批表" / "2.书面申请…"); [] for an article of a regulation."""
+        if not article.part or article.heading or article.label.startswith("第") or article.number is None:
+            return []
+        doc = self.by_number[article.doc_number]
+        items = [a for a in doc.articles if a.part == article.part]
+        if not 2 <= len(items) <= LIST_ITEMS or any(a.heading or a.label.startswith("第") for a in items):
+            return []
+        return [(a.sentences[0] if a.sentences else a.body).rstrip("；;。，,") for a in items]
 
     def _short_notice_rest(self, top: int, seen: set[int], scores, ftype: FactType) -> list[tuple[int, float, None]]:
         """The other items of a short notice whose best item leads ("一、接电时间 2018年8月13日", under a
@@ -401,9 +419,8 @@ class Engine:
         question, the notice as a whole does. Where the fact is not required, only items headed by it
         ("服务地点")."""
         doc = self.by_number[self.index.articles[top].doc_number]
-        if len(doc.articles) > SHORT_NOTICE:
-            return []
-        rest = [a for a in doc.articles if ftype.required or ftype.heads(a.heading)]
+        short = len(doc.articles) <= SHORT_NOTICE
+        rest = [a for a in doc.articles if (short and ftype.required) or ftype.heads(a.heading)]
         return [(i, float(scores[i]), None) for i in (self._pos[(doc.doc_number, a.index)] for a in rest)
                 if i not in seen]
 
