@@ -28,6 +28,7 @@ from .places import places
 from .references import References
 from .scope import Scope
 from .text import PUNCT, fold, strip_invisible, truncate
+from .homophones import Homophones
 from .tokenize import Tokenizer
 
 MAX_QUESTION = 500
@@ -55,6 +56,10 @@ SHORT_NOTICE = 8  # a document of this few items is read whole for a fact its be
 KIND_ONLY_TITLE = 6  # a title this short names only the kind of document ("公告", "查档须知"), not its subject
 
 
+# an opening condition short enough to be about the sentence before: "协商不一致的，", "逾期不改正的，"
+_TAKES_UP = re.compile(r"([^，,。；]{2,10})的[，,]")
+
+
 class Engine:
     first_line = FIRST_LINE
 
@@ -76,6 +81,8 @@ class Engine:
         self.scope = Scope(documents)
         self.references = References(documents, self._pos)
         self.cities = self.scope.cities
+        self.homophones = Homophones(lambda w: index.words.df(w) > 0, lambda w: tokenizer.frequency(w) > 0,
+                                     {w for w in tokenizer.stopwords if len(w) == 1})
         self.gate = Gate(read_legal_words(_lexicon_file(self.corpus_dir, "legal_words.tsv")), index.words.df,
                          self.synonym_words, tokenizer.words, tokenizer.frequency)
         self.fact_types = load_fact_types(_lexicon_file(self.corpus_dir, "answer_types.yaml"))
@@ -191,7 +198,7 @@ class Engine:
             q = q[:MAX_QUESTION]
             notes.append(f"问题太长，只读了前{MAX_QUESTION}个字。")
         top = max(1, min(int(top or 3), 50))
-        fq = fold(q)
+        fq = self._respelled(fold(q), notes)
         asker = self.resolve_city(city)
         if city and not asker and places().named(city):
             notes.append(f"还没有收录{truncate(city, 20)}的文件；其他地方的文件对{truncate(city, 20)}不适用。")
@@ -231,6 +238,13 @@ class Engine:
                     notes.append(f"{scope_city}的文件对此没有规定，以上是{whose}文件《{parent.title}》的规定。")
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
+
+    def _respelled(self, fq: str, notes: list[str]) -> str:
+        """The question with its mistyped words spelled as the corpus spells them (抱名 → 报名), said so."""
+        for typo, word in self.homophones.respelled(self.tokenizer.cut(fq)).items():
+            fq = fq.replace(typo, word)
+            notes.append(f"“{typo}”按“{word}”理解。")
+        return fq
 
     def _other_places_rules(self, intent: Intent, query: Query, pick: Pick) -> list[tuple[str, Pick]]:
         """Asked with no city: where other places' documents state the rule differently, each place's rule
@@ -393,7 +407,6 @@ class Engine:
                 value += DEFINES_BONUS  # "条例里说的X": the sentence that defines X
             if headed:
                 value += HEADED_BONUS
-            import os
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
         if best and ftype and ftype.name == "list":
@@ -430,7 +443,13 @@ class Engine:
         before, now = fold(passage.before), fold(passage.sentence)
         shared = any(self._text_match(w, before) >= 1.0 and self._text_match(w, now) >= 1.0
                      for w in query.topic if self.gate.weight(w) >= SHARED_WEIGHT)
-        return passage.before if shared else ""
+        return passage.before if shared or self._goes_on(before, now) else ""
+
+    def _goes_on(self, before: str, now: str) -> bool:
+        """A sentence whose opening condition takes up the one before ("…可以由业主之间协商解决。协商不一致的，
+        由…组织调解"): it is said of what that sentence says."""
+        m = _TAKES_UP.match(now)
+        return bool(m) and any(len(w) > 1 and w in before for w in self.tokenizer.cut(m.group(1)))
 
     def _with_citing(self, ranked: list[tuple[int, float]], docs: set[str]):
         """(article, score, the article it cites or None): the ranked articles, each followed by the articles

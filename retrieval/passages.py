@@ -14,6 +14,7 @@ from .conditions import condition_met
 from .models import Article
 from .text import fold, split_clauses, truncate
 
+ONWARD = 3  # clauses read together for what a body named in the first does
 FACT_BONUS = 1.5  # a clause stating the asked fact outweighs one that only shares words
 FACT_SHARE = 0.6  # … by this share of the question's weight at least
 TITLE_SHARE = 0.3  # weight a word of the document's title keeps in choosing among its sentences
@@ -58,14 +59,16 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
     split = [(s, fold(s), clauses, [fold(c) for c in clauses])
              for s in sentences for clauses in [split_clauses(s) or [s]]]
     if asked:  # the asked words said in a clause naming a body (none: any body it names may be the one)
-        if not any(fact and fact.search(fc) and _does_asked(fc, asked, match) for *_, folded in split for fc in folded):
+        if not any(fact and fact.search(fc) and _does_asked(_onward(folded, k), asked, match)
+                   for *_, folded in split for k, fc in enumerate(folded)):
             asked = None
     bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in words))
     best: Passage | None = None
     best_score = -1.0
     for si, (s, fs, clauses, folded) in enumerate(split):
         s_cover = sum(weight(w) * match(w, fs) for w in words)
-        facts = [bool(fact and fact.search(fc)) and _does_asked(fc, asked, match) for fc in folded]
+        facts = [bool(fact and fact.search(fc)) and _does_asked(_onward(folded, k), asked, match)
+                 for k, fc in enumerate(folded)]
         # "超过十人的，代表人数最多不得超过五人": a condition the asker's amount meets or not, on it and the next clause
         met = [condition_met(fc, amounts) for fc in folded] if amounts else [None] * len(clauses)
         for k, (c, fc) in enumerate(zip(clauses, folded)):
@@ -110,6 +113,12 @@ def _before(sentences: list[str], at: int) -> str:
     while start > 0 and at - start < 3 and sentences[start].rstrip().endswith(("；", ";")):
         start -= 1
     return "".join(sentences[max(start, 0):at])
+
+
+def _onward(clauses: list[str], k: int) -> str:
+    """A clause with the two after it: the body named in one does what the next says ("由镇人民政府、街道办事处，
+    依照法定职权与程序，组织调解")."""
+    return "".join(clauses[k:k + ONWARD])
 
 
 def _does_asked(clause: str, asked: list[str] | None, match) -> bool:
@@ -173,7 +182,7 @@ def _line(sentence: str, clause: str, limit: int, fact: re.Pattern | None) -> st
     text = "，".join(clauses[i:j + 1])
     while True:
         grown = False
-        for a, b in ((i, j + 1), (i - 1, j)):
+        for a, b in ((i - 1, j), (i, j + 1)):
             if 0 <= a and b < len(clauses):
                 candidate = "，".join(clauses[a:b + 1])
                 if len(candidate) + 2 <= limit:

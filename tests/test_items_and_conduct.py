@@ -89,3 +89,57 @@ def test_urging_others_to_handle_a_problem_is_no_penalty(tmp_path):
     fact = penalty.fact("会被怎么处理")
     assert not fact.search("乡级河长对发现的问题应当协调、督促处理")
     assert fact.search("对直接负责的主管人员依法处理")
+
+
+ELEVATOR = """某市既有住宅增设电梯规定
+
+第一条 为了规范既有住宅增设电梯，制定本规定。
+第二条 增设电梯应当经本单元业主依法表决同意。
+第三条 业主认为增设电梯影响通风而提出补偿要求的，可以由业主之间协商解决。协商不一致的，由所在地街道办事处、社区居民委员会，依照法定职权，组织调解。
+第四条 本规定自2024年1月1日起施行。
+"""
+
+
+def test_a_sentence_taking_up_the_one_before_answers_who_does_what_it_asks(tmp_path):
+    engine = _engine(tmp_path, "elevator.txt", ELEVATOR, "--city", "江门")
+    # "协商不一致的" goes on with the sentence before (补偿); the body named does what is asked (调解)
+    # two clauses later
+    answer = engine.ask("楼下邻居说加装电梯挡了通风要补偿，大家谈不拢，该找谁来调解？", "江门")
+    assert answer.answered and answer.citations[0].article == 3
+    assert "街道办事处" in answer.first_line
+
+
+CARE = """某区暑期托管服务通知
+
+为缓解暑期看护难问题，现将暑期托管服务安排通知如下：
+服务对象
+本区小学在籍学生。
+服务地点
+各小学校内。
+服务收费
+坚持公益原则，不向学生收取任何托管费用。
+服务内容
+以看护为主，学校不得组织集体补课。
+报名方式
+家长直接联系班主任报名。
+"""
+
+
+def test_a_negated_charge_answers_whether_one_pays_and_a_typo_is_read_by_its_sound(tmp_path):
+    engine = _engine(tmp_path, "care.txt", CARE, "--city", "江门")
+    answer = engine.ask("暑期托管要不要交托管费？", "江门")
+    assert answer.answered and "不向学生收取" in answer.first_line
+    # 抱名 is 报名 typed with the wrong character of the same sound; the answer says how it was read
+    answer = engine.ask("暑期托管怎么抱名？", "江门")
+    assert answer.answered and "班主任" in answer.first_line
+    assert "“抱名”按“报名”理解" in answer.answer
+
+
+def test_a_real_word_or_a_negated_verb_is_no_typo():
+    from retrieval.homophones import Homophones
+
+    corpus = {"报名", "补办", "申请", "话费"}.__contains__
+    homophones = Homophones(corpus, {"化费"}.__contains__, set("的了"))
+    assert homophones.respelled(["抱名"]) == {"抱名": "报名"}
+    assert homophones.respelled(["申清报"]) == {"申清": "申请"}  # a mistyped word run into the next
+    assert homophones.respelled(["不办", "化费"]) == {}  # 不办 says "not do"; 化费 is a dictionary word
