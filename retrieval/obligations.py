@@ -231,9 +231,19 @@ def extract(document: Document) -> list[Obligation]:
     return [o for a in document.articles for o in extract_article(a)]
 
 
+_ALTERNATIVE = re.compile(r"[(（][^()（）]{1,6}[)）]")
+
+
 def actor_match(actor: str, compact_question: str) -> float:
-    """How well a question names this actor: shared character bigrams, less half the unshared ones."""
-    a = key(actor)
+    """How well a question names this actor: shared character bigrams, less half the unshared ones. A
+    bracketed alternative may be said or not: "乡(镇)级河湖长" is asked 乡镇级 and "村(社区)级河湖长" 村级."""
+    if _ALTERNATIVE.search(actor):
+        return max(_bigram_match(key(actor), compact_question),
+                   _bigram_match(key(_ALTERNATIVE.sub("", actor)), compact_question))
+    return _bigram_match(key(actor), compact_question)
+
+
+def _bigram_match(a: str, compact_question: str) -> float:
     if len(a) < 2:
         return 0.0
     grams = [a[i:i + 2] for i in range(len(a) - 1)]
