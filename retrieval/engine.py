@@ -409,7 +409,7 @@ class Engine:
                 value += HEADED_BONUS
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
-        if best and ftype and ftype.name == "list":
+        if best and ftype and ftype.name == "list" and ftype.heads(best.article.part):
             items = self._sibling_items(best.article)
             if items:  # "申请材料：1.… 2.… 3.…": the list asked for is the items together, not the best one
                 best.first_line = truncate("；".join(items), FIRST_LINE)
@@ -417,7 +417,8 @@ class Engine:
 
     def _sibling_items(self, article) -> list[str]:
         """The first sentences of the numbered items that stand with an item under its part's heading
-        ("四、申请材料" / "1.临时救助申请审批表" / "2.书面申请…"); [] for an article of a regulation."""
+        ("四、申请材料" / "1.临时救助申请审批表" / "2.书面申请…"); [] for an article of a regulation. Only a
+        heading naming a list (材料, 范围) makes its items one answer: "现行文件阅览制度" is rules, each its own."""
         if not article.part or article.heading or article.label.startswith("第") or article.number is None:
             return []
         doc = self.by_number[article.doc_number]
