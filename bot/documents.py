@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from retrieval.models import Article, Citation, Document
+from retrieval.models import PREAMBLE, Article, Citation, Document
 from retrieval.outline import outline
 from retrieval.roles import ScopeError
 from retrieval.text import article_number, fold
@@ -44,7 +44,7 @@ class Documents:
 
     def find_article(self, c: Citation) -> Article | None:
         doc = self.engine.by_number.get(c.doc_number)
-        if not doc:
+        if not doc or c.label == PREAMBLE:  # the preamble is quoted, not an article to open
             return None
         for a in doc.articles:
             if a.number == c.article and a.label == c.label:

@@ -77,6 +77,7 @@ class Engine:
             self._ob_by_article.setdefault(self.position(o), []).append(i)
         self._ob_word_cache: dict[int, frozenset[str]] = {}
         self._ob_text_cache: dict[int, str] = {}
+        self._glosses: dict[str, list] = {}
         self._speaker = {d.doc_number: _speaker(d) for d in documents}
         self.scope = Scope(documents)
         self.references = References(documents, self._pos)
@@ -224,6 +225,11 @@ class Engine:
         cited = whole_documents.cited_article(self, fq, scopes, MIN_COVERAGE)
         if cited:
             return self._answer(Intent("lookup", None), cited, query, scopes, notes, top)
+        if ftype and ftype.name in ("definition", "list"):
+            for docs, _ in scopes[:1]:
+                glossed = whole_documents.glossed_term(self, fq, docs)
+                if glossed:
+                    return self._answer(Intent("lookup", None), glossed, query, scopes, notes, top)
         for n, (docs, kind) in enumerate(scopes):
             pick = self._pick(intent, query, docs, NATIONAL_MARGIN if kind == "national" else 0.0)
             if pick:
@@ -238,6 +244,13 @@ class Engine:
                     notes.append(f"{scope_city}的文件对此没有规定，以上是{whose}文件《{parent.title}》的规定。")
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
+
+    def glosses(self, doc: Document) -> list:
+        """The bracketed spellings-out of a document's quoted terms (whole_documents.glosses), found once."""
+        found = self._glosses.get(doc.doc_number)
+        if found is None:
+            found = self._glosses[doc.doc_number] = whole_documents.glosses(doc)
+        return found
 
     def _respelled(self, fq: str, notes: list[str]) -> str:
         """The question with its mistyped words spelled as the corpus spells them (抱名 → 报名), said so."""

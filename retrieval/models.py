@@ -24,6 +24,9 @@ class DocumentMeta:
     slug: str = ""  # file stem in the corpus
 
 
+PREAMBLE = "序言"  # the label citing a document's preamble (a term it spells out: whole_documents.glossed_term)
+
+
 @dataclass
 class Article:
     """One citable unit: a numbered article, or a document's closing provisions."""

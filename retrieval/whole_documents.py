@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 from .citations import article_reference
-from .models import Article, Document
+from .duty_pick import window
+from .models import PREAMBLE, Article, Document
 from .picks import Context, Pick, Query
-from .text import fold, truncate
+from .text import fold, split_sentences, truncate
 
 # Words that name a document or its coming into force, not its topic ("这个决定从哪天开始施行").
 DOCUMENT_WORDS = {"条例", "规定", "办法", "决定", "意见", "通知", "通告", "公告", "细则", "规则", "文件", "这个",
@@ -80,3 +81,35 @@ def issued(engine: Context, docs: set[str]) -> Pick | None:
             whole = Article(doc.doc_number, -1, None, "", "", line, kind="document")
             return Pick(whole, truncate(line, engine.first_line), line, 1.0, 1.0)
     return None
+
+
+GLOSS_QUOTE = 160  # a preamble runs long: the quote is the stretch around the term
+# “四问该不该”（钱该不该花、该不该政府花、…）: a quoted term spelled out in brackets where it is first used
+_GLOSS = re.compile(r"“([^“”]{2,12})”[（(]([^（）()]{4,120})[）)]")
+
+
+def glosses(doc: Document) -> list[tuple[str, str, Article | None]]:
+    """(term, what the brackets spell out, the article saying it; None for the preamble) of a document."""
+    out = [(m.group(1), m.group(2), None) for m in _GLOSS.finditer(doc.preamble)]
+    for a in doc.articles:
+        out += [(m.group(1), m.group(2), a) for m in _GLOSS.finditer(a.body)]
+    return out
+
+
+def glossed_term(engine: Context, fq: str, docs: set[str]) -> Pick | None:
+    """A question about a term a document of the scope spells out in brackets ("“四问该不该”具体是哪四问"),
+    answered with the brackets, from the preamble as well as from an article."""
+    for number in sorted(docs):
+        doc = engine.by_number[number]
+        for term, gloss, article in engine.glosses(doc):
+            if fold(term) not in fq:
+                continue
+            line = f"“{term}”：{gloss}"
+            if article is None:  # the preamble, cited as the document's 序言
+                article = Article(doc.doc_number, -1, None, PREAMBLE, "", doc.preamble, kind="preamble",
+                                  sentences=split_sentences(doc.preamble))
+            said = f"“{term}”"
+            quote = next((s for s in article.sentences if said in s), article.body)
+            return Pick(article, truncate(line, engine.first_line), window(quote, said, GLOSS_QUOTE), 1.0, 1.0)
+    return None
+

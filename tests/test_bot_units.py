@@ -206,3 +206,14 @@ def test_compare_takes_the_article_number_as_the_command_line_does(engine):
     assert len(set(replies.values())) == 1 and "第13条" in replies["13"], replies
     assert "不是条号" in svc.trainers.compare("1", ["十三号"]).text
 
+
+
+def test_a_preamble_citation_offers_no_article_to_open(engine):
+    svc = Service(Config(), engine=engine, store=Store())
+    doc = next(d for d in engine.documents if any(a.kind == "closing" for a in d.articles))
+    preamble = cite(doc_number=doc.doc_number, title=doc.title, article=None, label="序言", part="")
+    closing = cite(doc_number=doc.doc_number, title=doc.title, article=None, label="", part="")
+    assert svc.documents.find_article(preamble) is None  # not the closing provisions, which share number None
+    answer = Answer(True, "lookup", "“三问”：…", [preamble])
+    assert not any(b.data.startswith("art:") for row in svc.answer_buttons(answer, 1) for b in row)
+    assert svc.documents.find_article(closing).kind == "closing"

@@ -93,3 +93,20 @@ def test_our_bureau_is_a_department(tmp_path):
     engine = _engine(tmp_path, "filing.txt", FILING, "--city", "江门")
     answer = engine.ask("我们局自己定的规范性文件，要报谁备案？", "江门")
     assert answer.answered and "本级人民政府备案" in answer.first_line and "常务委员会" not in answer.first_line
+
+
+DECISION = """某市人民代表大会常务委员会关于加强预算审查监督的决定
+
+为履行预算审查监督职责，进一步完善以“三问该不该”（钱该不该花、该不该政府花、该不该花这么多）为切入点的预算审查监督制度，特作如下决定：
+
+一、市人大常委会对政府预算开展全口径审查。
+二、市人民政府财政部门应当向市人大常委会报告预算执行情况。
+三、本决定自公布之日起施行。
+"""
+
+
+def test_a_term_spelled_out_in_the_preamble_is_answered_from_the_preamble(tmp_path):
+    engine = _engine(tmp_path, "decision.txt", DECISION, "--city", "江门")
+    answer = engine.ask("老听人说“三问该不该”，具体是哪三问？", "江门")
+    assert answer.answered and "该不该政府花" in answer.first_line
+    assert answer.citations[0].label == "序言" and "三问该不该" in answer.citations[0].quote
