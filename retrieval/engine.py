@@ -298,7 +298,7 @@ class Engine:
         """The thing a measured question asks about: the last noun of weight before its frame
         ("领导干部的退休年龄是多少" → 退休年龄; not 之间, 到期 or 走访, which say how, not of what).
         Everyday words do not count (they may be said otherwise)."""
-        if ftype is None or not ftype.required:
+        if ftype is None or not ftype.required or not ftype.measured:
             return None
         m = ftype.question.search(fq)
         if not m:

@@ -110,3 +110,22 @@ def test_a_term_spelled_out_in_the_preamble_is_answered_from_the_preamble(tmp_pa
     answer = engine.ask("老听人说“三问该不该”，具体是哪三问？", "江门")
     assert answer.answered and "该不该政府花" in answer.first_line
     assert answer.citations[0].label == "序言" and "三问该不该" in answer.citations[0].quote
+
+
+RIVERS = """某省河长制规定
+
+第一条 为了落实河长制，制定本规定。
+第二条 乡级河长应当按照规定的周期对责任水域进行巡查。
+第三条 村级河长巡河时发现问题，应当向乡级河长报告。
+第四条 乡级以上河长违反本规定，有下列行为之一的，给予通报批评：
+（一）未按规定的巡查周期进行巡查的；
+（二）对巡查发现的问题未及时处理的。
+第五条 本规定自2024年1月1日起施行。
+"""
+
+
+def test_a_penalty_is_found_for_the_conduct_said_in_other_words(tmp_path):
+    engine = _engine(tmp_path, "rivers.txt", RIVERS, "--city", "江门")
+    # 巡河 is said 巡查 here: a penalty question has no measured thing the answer must name
+    answer = engine.ask("乡级河长没按周期巡河，会被怎么处理？", "江门")
+    assert answer.answered and answer.citations[0].article == 4 and "通报批评" in answer.first_line
