@@ -9,6 +9,7 @@ enough of what it asks (gate.py); otherwise the engine says nothing governs it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from . import duty_pick, index_store, thesaurus, whole_documents
@@ -231,7 +232,11 @@ class Engine:
                 if glossed:
                     return self._answer(Intent("lookup", None), glossed, query, scopes, notes, top)
         for n, (docs, kind) in enumerate(scopes):
-            pick = self._pick(intent, query, docs, NATIONAL_MARGIN if kind == "national" else 0.0)
+            margin = NATIONAL_MARGIN if kind == "national" else 0.0
+            pick = self._pick(intent, query, docs, margin)
+            handled = None if pick else self._handled(query)
+            if handled:
+                pick = self._pick(intent, handled, docs, margin)
             if pick:
                 if not scope_city:
                     pick = duty_pick.parent_version(self, pick)
@@ -251,6 +256,14 @@ class Engine:
         if found is None:
             found = self._glosses[doc.doc_number] = whole_documents.glosses(doc)
         return found
+
+    def _handled(self, query: Query) -> Query | None:
+        """"打进去会怎么处理": with no wrong said (罚, 违反, 被), how a matter is handled, should no punishment
+        answer it — the question asked as a procedure."""
+        if query.ftype is None or query.ftype.name != "penalty" or _PUNISHED.search(query.fq) or "被" in query.fq:
+            return None
+        procedure = next((t for t in self.fact_types if t.name == "procedure"), None)
+        return replace(query, ftype=procedure, focus=None) if procedure else None
 
     def _respelled(self, fq: str, notes: list[str]) -> str:
         """The question with its mistyped words spelled as the corpus spells them (抱名 → 报名), said so."""

@@ -129,3 +129,25 @@ def test_a_penalty_is_found_for_the_conduct_said_in_other_words(tmp_path):
     # 巡河 is said 巡查 here: a penalty question has no measured thing the answer must name
     answer = engine.ask("乡级河长没按周期巡河，会被怎么处理？", "江门")
     assert answer.answered and answer.citations[0].article == 4 and "通报批评" in answer.first_line
+
+
+NOTICE = """某区领导接听热线公告
+
+现将区领导接听热线有关事项公告如下：
+一、接电时间
+2024年8月13日上午9:00至10:00
+二、受理范围
+区人民政府职权范围内的各类诉求。
+三、温馨提示
+(一)本次接电活动只受理电话诉求,不接待来访人员。
+(二)超出本次接电受理范围的诉求,由热线工作人员按照常规程序接听办理。
+"""
+
+
+def test_how_a_matter_is_handled_is_asked_like_a_punishment_but_answered_as_a_procedure(tmp_path):
+    engine = _engine(tmp_path, "notice.txt", NOTICE, "--city", "江门")
+    # 会怎么处理 with no wrong done: no penalty answers it, the procedure does
+    answer = engine.ask("我要反映的事不在这次接电的受理范围里，打进去会怎么处理？", "江门")
+    assert answer.answered and "常规程序" in answer.first_line
+    # a wrong done keeps it a penalty question, and no clause punishes it here
+    assert not engine.ask("接电时打进去骂人违反规定，会被怎么处理？", "江门").answered
