@@ -20,6 +20,8 @@ _ANY_UNIT = ("个工作日|工作日|个月|分钟|小时|公里|千米|平方�
 _ASKED_UNIT = re.compile(r"(?:几|多少)\s*(个工作日|工作日|个月|分钟|小时|公里|千米|平方米|平方|立方米|厘米|米|钱|元|摄氏度|度|亩|千克|公斤|吨|个人|人|名|天|日|年|月|周|次|项|件|只|条|级|岁|户|家|届|"
                          r"辆|台|套|所|间|张|本|份|批|座|处|栋|层|页|倍|轮|场|位|类|种|点)"
                          r"|(多远)|(多少钱)|(多长时间|多久)|(多长|多宽|多高)")
+# "多少代表到场", "几个业主同意": the people counted stand where the measure would
+_COUNTED_PEOPLE = re.compile(r"(?:几|多少)(?:个|名|位)?([\u4e00-\u9fff]{0,3}?(?:代表|委员|人员|成员|职工|员工|党员|学生|村民|居民|业主))")
 _ANY_COUNT = re.compile(r"(?:几|多少)个(?!工作日|月|人)")
 # What a question about an amount of money names: a fee, a wage, a subsidy (交多少, 标准是多少).
 _MONEY = re.compile(r"钱|费|工资|薪|补贴|补助|奖金|奖励|价格|收费|经费|罚款")
@@ -74,7 +76,10 @@ def asked_unit(question: str) -> str | None:
     if bare and (m is None or bare.start() > m.start()):
         return None  # "至少几个": a count in any measure (5个, 五人)
     if not m:
-        return "万元|元" if _MONEY.search(question) else None
+        if _MONEY.search(question):
+            return "万元|元"
+        people = _last(_COUNTED_PEOPLE, question)  # "多少代表": a number of them, not of anything else
+        return rf"(?:名|人|个|位)?\s*(?:以上|以下)?\s*的?\s*{people.group(1)}" if people else None
     word = next(g for g in m.groups() if g)
     return _UNIT_FORMS.get(word, re.escape(word))
 

@@ -15,7 +15,9 @@ RULES = """某省人民代表大会议事规则
 第一条 为了规范议事，制定本规则。
 第二条 省人民代表大会会议每年至少举行一次。
 第三条 省人民代表大会常务委员会在会议举行的一个月前，将开会日期通知代表。
-第四条 本规则自公布之日起施行。
+第四条 省人民代表大会会议必须有三分之二以上的代表出席，始得举行。
+第五条 省人民代表大会的代表，未经批准两次不出席省人民代表大会会议的，依法终止其代表资格；代表因故不能到会出席会议的，应当向大会主席团请假。
+第六条 本规则自公布之日起施行。
 """
 
 PATROL = """某县巡河要求
@@ -151,3 +153,9 @@ def test_how_a_matter_is_handled_is_asked_like_a_punishment_but_answered_as_a_pr
     assert answer.answered and "常规程序" in answer.first_line
     # a wrong done keeps it a penalty question, and no clause punishes it here
     assert not engine.ask("接电时打进去骂人违反规定，会被怎么处理？", "江门").answered
+
+
+def test_how_many_people_is_answered_by_a_number_of_them_not_of_times(tmp_path):
+    engine = _engine(tmp_path, "rules.txt", RULES, "--city", "江门")
+    answer = engine.ask("省人代会得有多少代表到场才能开？", "江门")
+    assert answer.answered and answer.citations[0].article == 4 and "三分之二" in answer.first_line
