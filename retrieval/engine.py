@@ -19,6 +19,7 @@ from .corpus import bundled_corpus_dir, lexicon_dir
 from .examples import hint
 from .facts import FactType, asked_unit, question_type, term_question
 from .facts import load as load_fact_types
+from .homophones import Homophones
 from .gate import Gate, read_legal_words
 from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
@@ -29,7 +30,6 @@ from .places import places
 from .references import References
 from .scope import Scope
 from .text import PUNCT, fold, strip_invisible, truncate
-from .homophones import Homophones
 from .tokenize import Tokenizer
 
 MAX_QUESTION = 500
@@ -226,11 +226,10 @@ class Engine:
         cited = whole_documents.cited_article(self, fq, scopes, MIN_COVERAGE)
         if cited:
             return self._answer(Intent("lookup", None), cited, query, scopes, notes, top)
-        if ftype and ftype.name in ("definition", "list"):
-            for docs, _ in scopes[:1]:
-                glossed = whole_documents.glossed_term(self, fq, docs)
-                if glossed:
-                    return self._answer(Intent("lookup", None), glossed, query, scopes, notes, top)
+        glossed = whole_documents.glossed_term(self, fq, scopes[0][0]) \
+            if scopes and ftype and ftype.name in ("definition", "list") else None
+        if glossed:
+            return self._answer(Intent("lookup", None), glossed, query, scopes, notes, top)
         for n, (docs, kind) in enumerate(scopes):
             margin = NATIONAL_MARGIN if kind == "national" else 0.0
             pick = self._pick(intent, query, docs, margin)
@@ -399,7 +398,7 @@ class Engine:
         best, best_value = None, -1.0
         candidates = list(self._with_citing(ranked, docs))
         if ftype and (ftype.required or ftype.heading):
-            candidates += self._short_notice_rest(ranked[0][0], {i for i, _, _ in candidates}, query.scores, ftype)
+            candidates += self._document_items(ranked[0][0], {i for i, _, _ in candidates}, query.scores, ftype)
         for i, score, via in candidates:
             article = self.index.articles[i]
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
@@ -445,7 +444,7 @@ class Engine:
         """The first sentences of the numbered items that stand with an item under its part's heading
         ("四、申请材料" / "1.临时救助申请审批表" / "2.书面申请…"); [] for an article of a regulation. Only a
         heading naming a list (材料, 范围) makes its items one answer: "现行文件阅览制度" is rules, each its own."""
-        if not article.part or article.heading or article.label.startswith("第") or article.number is None:
+        if not article.part or article.number is None:
             return []
         doc = self.by_number[article.doc_number]
         items = [a for a in doc.articles if a.part == article.part]
@@ -453,11 +452,11 @@ class Engine:
             return []
         return [(a.sentences[0] if a.sentences else a.body).rstrip("；;。，,") for a in items]
 
-    def _short_notice_rest(self, top: int, seen: set[int], scores, ftype: FactType) -> list[tuple[int, float, None]]:
-        """The other items of a short notice whose best item leads ("一、接电时间 2018年8月13日", under a
-        preamble saying what is announced): the item stating the asked fact may share no word with the
-        question, the notice as a whole does. Where the fact is not required, only items headed by it
-        ("服务地点")."""
+    def _document_items(self, top: int, seen: set[int], scores, ftype: FactType) -> list[tuple[int, float, None]]:
+        """More items of the document whose best item leads: in a document of any length, those headed by
+        the asked kind of fact ("六、办理时间和地点"); in a short notice asked for a required fact, all of
+        them ("一、接电时间 2018年8月13日", under a preamble saying what is announced). The item stating the
+        fact may share no word with the question, the document as a whole does."""
         doc = self.by_number[self.index.articles[top].doc_number]
         short = len(doc.articles) <= SHORT_NOTICE
         rest = [a for a in doc.articles if (short and ftype.required) or ftype.heads(a.heading)]

@@ -28,7 +28,7 @@ class Homophones:
         """The corpus words the word is a mistyping of ([] for a known word or one with no such neighbour)."""
         found = self._found.get(word)
         if found is None:
-            found = self._found[word] = self._corrections(word) if self._unknown(word) else []
+            found = self._found[word] = self._one_off(word) if self._unknown(word) else []
         return found
 
     def _unknown(self, word: str) -> bool:
@@ -49,9 +49,6 @@ class Homophones:
             elif self.corrections(w):
                 out[w] = self.corrections(w)[0]
         return out
-
-    def _corrections(self, word: str) -> list[str]:
-        return self._one_off(word)
 
     def _one_off(self, word: str) -> list[str]:
         """Corpus words that differ from the word in one character of the same sound."""

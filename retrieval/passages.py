@@ -58,17 +58,20 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
     # each sentence with its clauses, as written and folded: split and folded once, read by every step below
     split = [(s, fold(s), clauses, [fold(c) for c in clauses])
              for s in sentences for clauses in [split_clauses(s) or [s]]]
-    if asked:  # the asked words said in a clause naming a body (none: any body it names may be the one)
-        if not any(fact and fact.search(fc) and _does_asked(_onward(folded, k), asked, match)
-                   for *_, folded in split for k, fc in enumerate(folded)):
-            asked = None
+
+    def clause_facts(asked: list[str] | None) -> list[list[bool]]:
+        return [[bool(fact and fact.search(fc)) and _does_asked(_onward(folded, k), asked, match)
+                 for k, fc in enumerate(folded)] for *_, folded in split]
+
+    stated = clause_facts(asked)
+    if asked and not any(map(any, stated)):  # the asked words said in a clause naming a body
+        stated = clause_facts(None)  # none: any body it names may be the one
     bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in words))
     best: Passage | None = None
     best_score = -1.0
     for si, (s, fs, clauses, folded) in enumerate(split):
         s_cover = sum(weight(w) * match(w, fs) for w in words)
-        facts = [bool(fact and fact.search(fc)) and _does_asked(_onward(folded, k), asked, match)
-                 for k, fc in enumerate(folded)]
+        facts = stated[si]
         # "超过十人的，代表人数最多不得超过五人": a condition the asker's amount meets or not, on it and the next clause
         met = [condition_met(fc, amounts) for fc in folded] if amounts else [None] * len(clauses)
         for k, (c, fc) in enumerate(zip(clauses, folded)):
