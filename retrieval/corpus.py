@@ -58,7 +58,7 @@ def read_vocabulary(name: str, corpus_dir: Path | None = None) -> dict:
 @lru_cache(maxsize=16)
 def _read_yaml_file(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CorpusError(f"{path.name}: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
@@ -206,7 +206,7 @@ def read_lexicon(corpus_dir: Path) -> tuple[list[tuple[str, int | None]], dict[s
     path = lex / "synonyms.yaml"
     if path.exists():
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
         except yaml.YAMLError as exc:
             raise CorpusError(f"synonyms.yaml: {str(exc).splitlines()[0]}") from None
         if not isinstance(data, dict):

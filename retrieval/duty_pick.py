@@ -81,7 +81,7 @@ def pick_duty(engine: Context, intent: Intent, query: Query, docs: set[str], min
     if best is None:
         return None
     o = engine.obligations[best]
-    article = engine.index.articles[engine.position(o)]
+    article = engine.index.article(engine.position(o))
     tokens = set(engine.tokenizer.words(o.sentence + article.heading)) | engine.duty_words(best)
     coverage = engine.coverage(query.topic, tokens, fold(o.sentence + article.heading))
     if coverage < minimum:

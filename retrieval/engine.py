@@ -29,6 +29,7 @@ from .picks import Pick, Query
 from .places import places
 from .references import References
 from .scope import Scope
+from .store import Duties, Store
 from .text import PUNCT, fold, strip_invisible, truncate
 from .tokenize import Tokenizer
 
@@ -64,28 +65,25 @@ _TAKES_UP = re.compile(r"([^，,。；]{2,10})的[，,]")
 class Engine:
     first_line = FIRST_LINE
 
-    def __init__(self, documents: list[Document], obligations: list[Obligation], index: ArticleIndex,
-                 tokenizer: Tokenizer, corpus_dir: Path):
+    def __init__(self, documents: list[Document], store: Store, index: ArticleIndex, tokenizer: Tokenizer,
+                 corpus_dir: Path):
         self.corpus_dir = Path(corpus_dir)
         self.tokenizer = tokenizer
         self.documents = documents
         self.by_number = {d.doc_number: d for d in documents}
         self.index = index
-        self._pos = {(a.doc_number, a.index): i for i, a in enumerate(index.articles)}
-        self.obligations = obligations
-        self._ob_by_article: dict[int, list[int]] = {}
-        for i, o in enumerate(obligations):
-            self._ob_by_article.setdefault(self.position(o), []).append(i)
+        self.store = store
+        self.obligations = Duties(store)
         self._ob_word_cache: dict[int, frozenset[str]] = {}
         self._ob_text_cache: dict[int, str] = {}
         self._glosses: dict[str, list] = {}
         self._speaker = {d.doc_number: _speaker(d) for d in documents}
         self.scope = Scope(documents)
-        self.references = References(documents, self._pos)
+        self.references = References(index, lambda k: store.links(index.store_id(k)))
         self.cities = self.scope.cities
-        self.homophones = Homophones(lambda w: index.words.df(w) > 0, lambda w: tokenizer.frequency(w) > 0,
+        self.homophones = Homophones(lambda w: index.df(w) > 0, lambda w: tokenizer.frequency(w) > 0,
                                      {w for w in tokenizer.stopwords if len(w) == 1})
-        self.gate = Gate(read_legal_words(_lexicon_file(self.corpus_dir, "legal_words.tsv")), index.words.df,
+        self.gate = Gate(read_legal_words(_lexicon_file(self.corpus_dir, "legal_words.tsv")), index.df,
                          self.synonym_words, tokenizer.words, tokenizer.frequency)
         self.fact_types = load_fact_types(_lexicon_file(self.corpus_dir, "answer_types.yaml"))
 
@@ -94,19 +92,20 @@ class Engine:
         """The corpus and its index (read from CORPUS/.index where current; see index_store)."""
         path = Path(corpus_dir) if corpus_dir else bundled_corpus_dir()
         loaded = index_store.load(path, progress=progress)
-        return cls(loaded.documents, loaded.obligations, loaded.index, loaded.tokenizer, path)
+        return cls(loaded.documents, loaded.store, loaded.index, loaded.tokenizer, path)
 
     # ---- what the pickers read ---------------------------------------------------------------------
 
     def position(self, o: Obligation) -> int:
         """The index position of the article a duty is stated in."""
-        return self._pos[(o.doc_number, o.article_index)]
+        return self.index.position(o.doc_number, o.article_index)
 
     def index_of(self, doc_number: str, article_index: int) -> int:
-        return self._pos[(doc_number, article_index)]
+        return self.index.position(doc_number, article_index)
 
     def duties_of(self, position: int) -> list[int]:
-        return self._ob_by_article.get(position, [])
+        k, idx = self.index.place(position)
+        return self.store.duty_ids(self.index.store_id(k), idx)
 
     def duty_words(self, i: int) -> frozenset[str]:
         """A duty's words, tokenized the first time a question looks at it."""
@@ -129,7 +128,7 @@ class Engine:
         if at < 0:
             return o.clause
         start = 0
-        for k in self._ob_by_article.get(self.position(o), []):
+        for k in self.duties_of(self.position(o)):
             other = self.obligations[k]
             if k == i or other.sentence != o.sentence or not other.clause:
                 continue
@@ -163,7 +162,7 @@ class Engine:
         → 接, 电能: the notice says 接电), cut it the corpus's way: a word the corpus never uses gives its
         first character to the word before when that makes a corpus word."""
         out = list(words)
-        df = self.index.words.df
+        df = self.index.df
         for k in range(1, len(out)):
             a, b = out[k - 1], out[k]
             if len(b) >= 2 and not df(b) and (len(a) == 1 or not df(a)) and df(a + b[0]):
@@ -344,8 +343,8 @@ class Engine:
         synonyms that it does use (露天 → 室外)."""
         out = self.tokenizer.expand(words)
         for w in words:
-            if not self.index.words.df(w):
-                out.extend(s for s in thesaurus.synonyms(w) if self.index.words.df(s))
+            if not self.index.df(w):
+                out.extend(s for s in thesaurus.synonyms(w) if self.index.df(s))
         return out
 
     def _pick(self, intent: Intent, query: Query, docs: set[str], margin: float = 0.0) -> Pick | None:
@@ -400,12 +399,14 @@ class Engine:
         if ftype and (ftype.required or ftype.heading):
             candidates += self._document_items(ranked[0][0], {i for i, _, _ in candidates}, query.scores, ftype)
         for i, score, via in candidates:
-            article = self.index.articles[i]
+            article = self.index.article(i)
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=bool(ftype) and ftype.name == "list",
                                    title=self.by_number[article.doc_number].title, asked=query.asked,
                                    amounts=query.amounts)
-            headed = bool(ftype) and ftype.heads(article.heading)
+            # an item headed by the asked kind of fact ("服务地点："), or one of a list under such a heading
+            headed = bool(ftype) and (ftype.heads(article.heading) or (
+                ftype.name == "list" and not article.heading and ftype.heads(article.part)))
             if headed:
                 passage.has_fact = True  # "服务时间：9月29日~9月30日": the item's heading says what it states
             if ftype and ftype.required and not passage.has_fact:
@@ -417,7 +418,7 @@ class Engine:
                     f"{self._speaker[article.doc_number]}"
             # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
             for cited in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]:
-                where += " " + self.index.articles[cited].body
+                where += " " + self.index.article(cited).body
             tokens, text = frozenset(self.tokenizer.words(where)), fold(where)
             if not self._names_focus(query, f"{where} {article.body}"):
                 continue  # "退休年龄是多少" is not answered by an article that never speaks of it
@@ -457,10 +458,10 @@ class Engine:
         the asked kind of fact ("六、办理时间和地点"); in a short notice asked for a required fact, all of
         them ("一、接电时间 2018年8月13日", under a preamble saying what is announced). The item stating the
         fact may share no word with the question, the document as a whole does."""
-        doc = self.by_number[self.index.articles[top].doc_number]
+        doc = self.by_number[self.index.article(top).doc_number]
         short = len(doc.articles) <= SHORT_NOTICE
         rest = [a for a in doc.articles if (short and ftype.required) or ftype.heads(a.heading)]
-        return [(i, float(scores[i]), None) for i in (self._pos[(doc.doc_number, a.index)] for a in rest)
+        return [(i, float(scores[i]), None) for i in (self.index.position(doc.doc_number, a.index) for a in rest)
                 if i not in seen]
 
     def _continued(self, query: Query, passage) -> str:
@@ -484,7 +485,7 @@ class Engine:
         for i, score in ranked:
             yield i, score, None
             for r in self.references.citing(i):
-                if r not in seen and self.index.articles[r].doc_number in docs:
+                if r not in seen and self.index.article(r).doc_number in docs:
                     seen.add(r)
                     yield r, score, i
 
@@ -530,7 +531,7 @@ class Engine:
             for i, s in self.index.top(query.scores, docs, top):
                 if i not in seen:
                     seen.add(i)
-                    art = self.index.articles[i]
+                    art = self.index.article(i)
                     out.append(self.citation(art, art.body, s))
                 if len(out) >= top:
                     return out

@@ -85,7 +85,7 @@ def asked_unit(question: str) -> str | None:
 
 
 def load(path: Path) -> list[FactType]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     return [FactType(name, re.compile(spec["question"]), spec.get("fact") or "", bool(spec.get("required")),
                      spec.get("with_unit") or "", re.compile(spec["heading"]) if spec.get("heading") else None)
             for name, spec in data.items()]

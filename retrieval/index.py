@@ -1,33 +1,34 @@
-"""Article-level retrieval: BM25 over jieba words, fused with BM25 over character bigrams and a small
-document-size prior, all held as sparse matrices (retrieval/bm25.py) so a question costs milliseconds
-at any corpus size.
+"""Article-level retrieval: BM25 over jieba words fused with BM25 over character bigrams, plus a small
+document-size prior, ranked by tantivy from its compiled, memory-mapped inverted index.
 
 Why the fusion: words carry meaning but jieba splits colloquial and legal phrasing differently;
 character bigrams catch what segmentation misses. Larger documents (codes, basic laws) govern more
-questions than a short local rule. Both weights were set once on the STARD queries (bench/), not per
-question.
+questions than a short local rule. The weights were set once on the STARD queries (bench/).
+
+tantivy ranks by words + BIGRAM_WEIGHT × bigrams with its block-max pruning; the prior is added to
+the hits it returns, and the search is widened until no article outside them could enter the top k
+with the largest prior in scope (so the top k are exact). tantivy's BM25 (k1 1.2, its idf) differs
+slightly from rank-bm25's; tests/test_bm25.py keeps rank-bm25 as the reference for ranking quality.
 """
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from bisect import bisect_right
 from functools import lru_cache
+from pathlib import Path
 
-import numpy as np
+import tantivy
 
-from .bm25 import SparseBM25, smoothed_idf
 from .models import Article
 from .text import fold
 from .tokenize import Tokenizer
 
 BIGRAM_WEIGHT = 0.5
-# Characters catch what words and bigrams miss in an asker's own wording (一户 ~ 每户, 养 ~ 饲养); they only
-# reorder articles that words or bigrams matched. Set on STARD's training questions and the local set's
-# development questions (raw MRR@10 0.416 → 0.428).
-CHAR_WEIGHT = 0.5
 PRIOR_WEIGHT = 2.0
+FIRST_FETCH = 40  # hits asked of tantivy at first; four times as many while the prior could reorder more
 _NOT_IN_BIGRAM = re.compile(r"[\s\W_]")
+_SHOULD, _MUST = tantivy.Occur.Should, tantivy.Occur.Must
 
 
 def article_text(article: Article) -> str:
@@ -40,82 +41,192 @@ def bigrams(folded: str) -> list[str]:
     return [folded[i:i + 2] for i in range(len(folded) - 1) if not _NOT_IN_BIGRAM.search(folded[i:i + 2])]
 
 
-def characters(folded: str) -> list[str]:
-    """Characters of folded text, punctuation and space left out."""
-    return [ch for ch in folded if not _NOT_IN_BIGRAM.match(ch)]
-
-
-def article_counts(tokenizer: Tokenizer, article: Article) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """(word, bigram, character counts) of one article: what the index stores per article."""
+def article_tokens(tokenizer: Tokenizer, article: Article) -> tuple[list[str], list[str]]:
+    """(words, bigrams) an article is indexed under."""
     text = article_text(article)
-    folded = fold(text)
-    return dict(Counter(tokenizer.words(text))), dict(Counter(bigrams(folded))), dict(Counter(characters(folded)))
+    return tokenizer.words(text), bigrams(fold(text))
+
+
+def schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_unsigned_field("doc", indexed=True, fast=True)  # the store's document id
+    b.add_unsigned_field("art", fast=True)  # the article's place in its document
+    b.add_unsigned_field("key", indexed=True)  # doc << 20 | art: one article, to replace it
+    b.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
+    b.add_text_field("grams", tokenizer_name="whitespace", index_option="freq")
+    return b.build()
+
+
+def key(doc_id: int, idx: int) -> int:
+    return doc_id << 20 | idx
+
+
+def entry(doc_id: int, idx: int, words: list[str], grams: list[str]) -> tantivy.Document:
+    d = tantivy.Document()
+    d.add_unsigned("doc", doc_id)
+    d.add_unsigned("art", idx)
+    d.add_unsigned("key", key(doc_id, idx))
+    d.add_text("words", " ".join(words))
+    d.add_text("grams", " ".join(grams))
+    return d
+
+
+def document_prior(n_articles: int) -> float:
+    """log(number of articles of the document): a code outranks a one-page rule on a tie."""
+    return math.log(n_articles) if n_articles > 0 else 0.0
 
 
 class ArticleIndex:
-    def __init__(self, articles: list[Article], words: SparseBM25, grams: SparseBM25, chars: SparseBM25,
-                 prior: np.ndarray, tokenizer: Tokenizer):
-        self.articles = articles
+    """The ranked articles of a corpus. An article's position is its document's offset (documents in corpus
+    order) plus its place in the document; positions are what the pickers pass around."""
+
+    def __init__(self, path: Path, docs: list[tuple[int, str, int]], articles_of, words_of, tokenizer: Tokenizer):
+        """docs: (store id, 文号, number of articles) in corpus order; articles_of(doc id) → its articles;
+        words_of(doc id, idx) → the words the article was indexed under."""
         self.tokenizer = tokenizer
-        self.words = words
-        self.grams = grams
-        self.chars = chars
-        self.prior = prior.astype(np.float32)
-        self.doc_of: list[str] = [a.doc_number for a in articles]
-        numbers = list(dict.fromkeys(self.doc_of))
-        self._doc_id = {n: i for i, n in enumerate(numbers)}
-        self._article_doc = np.array([self._doc_id[n] for n in self.doc_of], dtype=np.int32)
-        self._masks: dict[frozenset, np.ndarray] = {}
+        self._index = tantivy.Index.open(str(path))
+        self._schema = self._index.schema
+        self._searcher = self._index.searcher()
+        self._articles_of = articles_of
+        self._words_of = words_of
+        self._ids = [d[0] for d in docs]
+        self.doc_of: list[str] = [d[1] for d in docs]  # document number by document order
+        self._offsets: list[int] = []
+        n = 0
+        for _, _, count in docs:
+            self._offsets.append(n)
+            n += count
+        self.size = n
+        self._order = {doc_id: k for k, doc_id in enumerate(self._ids)}
+        self._by_number = {number: k for k, (_, number, _) in enumerate(docs)}
+        self._prior = [PRIOR_WEIGHT * document_prior(d[2]) for d in docs]
+        self._scopes: dict[frozenset, tuple[tantivy.Query | None, float]] = {}
+        self.df = lru_cache(maxsize=65536)(self._df)
         self.token_set = lru_cache(maxsize=4096)(self._token_set)
 
-    @classmethod
-    def build(cls, articles: list[Article], counts: list[tuple[dict, dict, dict]], tokenizer: Tokenizer) -> "ArticleIndex":
-        words, grams, chars = (SparseBM25.build([c[k] for c in counts]) for k in range(3))
-        return cls(articles, words, grams, chars, document_prior(articles), tokenizer)
+    # ---- positions ------------------------------------------------------------------------------
 
-    # ---- scoring -------------------------------------------------------------------------------
+    def position(self, doc_number: str, idx: int) -> int:
+        return self._offsets[self._by_number[doc_number]] + idx
 
-    def scores(self, query_words: list[str], folded_text: str = "") -> np.ndarray:
-        """Every article's score for a question: word BM25 + bigram BM25, then, for an article either
-        matched, character BM25 + prior (0 without any match)."""
-        s = self.words.get_scores(query_words)
-        if folded_text:
-            s = s + BIGRAM_WEIGHT * self.grams.get_scores(bigrams(folded_text))
-        matched = s > 0
-        if folded_text:
-            s = s + CHAR_WEIGHT * self.chars.get_scores(characters(folded_text))
-        return np.where(matched, s + PRIOR_WEIGHT * self.prior, 0.0).astype(np.float32)
+    def place(self, position: int) -> tuple[int, int]:
+        """(document order, place in the document) of a position."""
+        k = bisect_right(self._offsets, position) - 1
+        return k, position - self._offsets[k]
+
+    def store_id(self, order: int) -> int:
+        return self._ids[order]
+
+    def article(self, position: int) -> Article:
+        k, idx = self.place(position)
+        return self._articles_of(self._ids[k])[idx]
+
+    def document_number(self, position: int) -> str:
+        return self.doc_of[self.place(position)[0]]
+
+    def positions_of(self, doc_number: str) -> range:
+        k = self._by_number[doc_number]
+        end = self._offsets[k + 1] if k + 1 < len(self._offsets) else self.size
+        return range(self._offsets[k], end)
+
+    # ---- statistics -----------------------------------------------------------------------------
+
+    def _df(self, word: str) -> int:
+        """How many articles use the word."""
+        return self._searcher.doc_freq("words", word) if word else 0
 
     def idf(self, word: str) -> float:
         """Smoothed idf that stays positive; a word the corpus never uses gets the highest value."""
-        return smoothed_idf(len(self.articles), self.words.df(word))
+        return math.log(1 + (self.size - self.df(word) + 0.5) / (self.df(word) + 0.5))
 
-    def mask(self, docs: set[str] | None) -> np.ndarray | None:
-        """Which articles belong to a scope (cached: scopes repeat from question to question)."""
-        if docs is None:
-            return None
-        key = frozenset(docs)
-        if key not in self._masks:
-            ids = [self._doc_id[n] for n in docs if n in self._doc_id]
-            self._masks[key] = np.isin(self._article_doc, np.array(ids, dtype=np.int32))
-        return self._masks[key]
+    def _token_set(self, position: int) -> frozenset[str]:
+        k, idx = self.place(position)
+        return frozenset(self._words_of(self._ids[k], idx))
 
-    def top(self, scores: np.ndarray, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
+    # ---- ranking --------------------------------------------------------------------------------
+
+    def scores(self, query_words: list[str], folded_text: str = "") -> "Ranking":
+        """A question's ranking: its articles' scores, found when first asked for (see Ranking)."""
+        clauses = [(_SHOULD, self._term("words", w)) for w in query_words]
+        if folded_text:
+            clauses += [(_SHOULD, tantivy.Query.boost_query(self._term("grams", g), BIGRAM_WEIGHT))
+                        for g in bigrams(folded_text)]
+        return Ranking(self, tantivy.Query.boolean_query(clauses) if clauses else None)
+
+    def top(self, ranking: "Ranking", docs: set[str] | None, k: int) -> list[tuple[int, float]]:
         """The k best articles with a positive score in scope, best first."""
-        m = self.mask(docs)
-        s = scores if m is None else np.where(m, scores, 0.0)
-        k = min(k, len(s))
-        if k <= 0:
+        return ranking.top(docs, k)
+
+    def _term(self, field: str, value: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self._schema, field, value, index_option="freq")
+
+    def scope(self, docs: set[str] | None) -> tuple[tantivy.Query | None, float]:
+        """(the filter of a scope's documents, the largest prior in it); cached, as scopes repeat."""
+        if docs is None:
+            return None, max(self._prior, default=0.0)
+        k = frozenset(docs)
+        if k not in self._scopes:
+            order = [self._by_number[n] for n in docs if n in self._by_number]
+            q = tantivy.Query.const_score_query(
+                tantivy.Query.term_set_query(self._schema, "doc", [self._ids[o] for o in order]), 0.0)
+            if len(self._scopes) > 256:
+                self._scopes.clear()
+            self._scopes[k] = (q, max((self._prior[o] for o in order), default=0.0))
+        return self._scopes[k]
+
+    def search(self, query: tantivy.Query, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
+        """The k best (position, score) of a query in scope, the prior added, best first; exact: the search is
+        widened until the prior cannot bring in an article it left out."""
+        if docs is not None and not docs:
             return []
-        idx = np.argpartition(-s, k - 1)[:k] if k < len(s) else np.arange(len(s))
-        idx = idx[np.lexsort((idx, -s[idx]))]
-        return [(int(i), float(s[i])) for i in idx if s[i] > 0]
+        flt, max_prior = self.scope(docs)
+        q = query if flt is None else tantivy.Query.boolean_query([(_MUST, query), (_MUST, flt)])
+        fetch = max(FIRST_FETCH, 4 * k)
+        while True:
+            hits = self._searcher.search(q, fetch, count=False).hits
+            addresses = [a for _, a in hits]
+            doc_ids = self._searcher.fast_field_values("doc", addresses)
+            places = self._searcher.fast_field_values("art", addresses)
+            ranked = []
+            for (score, _), doc_id, idx in zip(hits, doc_ids, places):
+                o = self._order.get(doc_id)
+                if o is not None:  # a document the store no longer has: left out
+                    ranked.append((self._offsets[o] + idx, score + self._prior[o]))
+            ranked.sort(key=lambda x: (-x[1], x[0]))
+            if len(hits) < fetch or (len(ranked) >= k and ranked[k - 1][1] >= hits[-1][0] + max_prior):
+                return ranked[:k]
+            fetch *= 4
 
-    def _token_set(self, i: int) -> frozenset[str]:
-        return frozenset(self.tokenizer.words(article_text(self.articles[i])))
 
+class Ranking:
+    """One question's scores, asked of the index only for what the pickers read: the top k of a scope
+    (each scope searched once per question), or the score of an article (its document searched whole)."""
 
-def document_prior(articles: list[Article]) -> np.ndarray:
-    """log(number of articles of the article's document): a code outranks a one-page rule on a tie."""
-    sizes = Counter(a.doc_number for a in articles)
-    return np.array([math.log(sizes[a.doc_number]) for a in articles], dtype=np.float32)
+    def __init__(self, index: ArticleIndex, query: tantivy.Query | None):
+        self._index = index
+        self._query = query
+        self._tops: dict[frozenset | None, list[tuple[int, float]]] = {}
+        self._known: dict[int, float] = {}
+        self._whole: set[str] = set()
+        self._asked: dict[frozenset | None, int] = {}  # the k each scope was searched for
+
+    def top(self, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
+        if self._query is None or k <= 0:
+            return []
+        key = None if docs is None else frozenset(docs)
+        have = self._tops.get(key)
+        if have is None or (len(have) < k and len(have) == self._asked.get(key, 0)):
+            have = self._index.search(self._query, docs, k)
+            self._tops[key] = have
+            self._asked[key] = k
+            self._known.update(have)
+        return have[:k]
+
+    def __getitem__(self, position: int) -> float:
+        if position in self._known:
+            return self._known[position]
+        number = self._index.document_number(position)
+        if self._query is not None and number not in self._whole:
+            self._whole.add(number)
+            self._known.update(self._index.search(self._query, {number}, len(self._index.positions_of(number))))
+        return self._known.get(position, 0.0)

@@ -1,21 +1,23 @@
-"""The index kept on disk next to the corpus, so start-up loads instead of re-parsing and re-tokenizing.
+"""The index kept next to the corpus, so start-up opens it instead of parsing and tokenizing.
 
     CORPUS/.index/
-      manifest.json           format, lexicon signature, one signature per document (size + mtime of
-                              its YAML and text), the document order
-      docs/<slug>.json        the parsed document, its obligations and quoted terms
-      docs/<slug>.counts.json word, bigram and character counts of its articles (read only to rebuild)
-      words/, grams/, chars/  the sparse BM25 matrices over all articles (retrieval/bm25.py)
+      store.sqlite    every document's head, articles (with the words they are indexed under), duties
+                      and article links; a signature (size + mtime of its YAML and text) per document;
+                      the format and lexicon the rest was made with (retrieval/store.py)
+      tantivy/        the inverted index over all articles (retrieval/index.py)
 
-A document whose files changed is parsed again; one that disappeared is dropped; the matrices are
-rebuilt from the cached counts (seconds, no tokenizing). Many new documents are parsed on every core.
-JSON, not pickle: a corpus folder may come from someone else, and loading it must not run code.
+Loading compares the signatures with the corpus folder: a document whose files changed is parsed
+again and replaced, one that disappeared is removed, a new one is added; the rest is not touched.
+Many new documents are parsed and tokenized on every core.
+
+Tokenizing is the same whatever the order and split: every article is cut with the lexicon and all
+the quoted terms of the corpus (“四不两直”); when a document brings or takes away such a term, the
+stored articles holding its text are cut again.
 When the corpus folder is read-only (an installed package), the index lives in the user's cache.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -23,22 +25,26 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .bm25 import SparseBM25
+import tantivy
+
 from .corpus import (VOCABULARY_FILES, CorpusError, lexicon_dir, lexicon_file, link_documents, load_document,
                      metadata_files, read_lexicon)
-from .index import ArticleIndex, article_counts, document_prior
+from .index import ArticleIndex, article_tokens, bigrams, entry, key, schema
 from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
+from .references import links
+from .store import Store, StoredDocument
 from .tokenize import Tokenizer, quoted_terms
 
-FORMAT = 5
+FORMAT = 6
 PARALLEL_FROM = 40  # documents to parse before it pays to start a second process
+WRITER_HEAP = 64_000_000  # tantivy's indexing buffer (bytes)
 
 
 @dataclass
 class Loaded:
     documents: list[Document]
-    obligations: list[Obligation]
+    store: Store
     index: ArticleIndex
     tokenizer: Tokenizer
     rebuilt: int  # documents parsed in this load (0: everything came from the index)
@@ -62,12 +68,12 @@ def _signature(path: Path) -> list[int]:
 
 
 def _lexicon_signature(corpus_dir: Path) -> str:
-    """What the cached data depends on besides the documents: the lexicon and the code that
-    parses, extracts and counts (a new release re-indexes by itself)."""
+    """What the stored data depends on besides the documents: the lexicon and the code that
+    parses, extracts and tokenizes (a new release re-indexes by itself)."""
     h = hashlib.sha1(str(FORMAT).encode())
-    from . import bm25, index, models, obligations, parse, periods, text, tokenize
+    from . import index, models, obligations, parse, periods, references, segment, text, tokenize
 
-    for module in (bm25, index, models, obligations, parse, periods, text, tokenize):
+    for module in (index, models, obligations, parse, periods, references, segment, text, tokenize):
         h.update(Path(module.__file__).read_bytes())
     lex = lexicon_dir(corpus_dir)
     paths = [lex / name for name in ("dictionary.txt", "synonyms.yaml", "stopwords.txt")]
@@ -78,35 +84,37 @@ def _lexicon_signature(corpus_dir: Path) -> str:
     return h.hexdigest()
 
 
-def make_tokenizer(corpus_dir: Path) -> Tokenizer:
+def make_tokenizer(corpus_dir: Path, terms=()) -> Tokenizer:
     words, synonyms, stopwords = read_lexicon(corpus_dir)
-    return Tokenizer(words, synonyms, stopwords)
+    tokenizer = Tokenizer(words, synonyms, stopwords)
+    for t in sorted(terms):
+        tokenizer.add_word(t)
+    return tokenizer
 
 
-# ---- one document -------------------------------------------------------------------------------
+# ---- one document (run in worker processes for many) ------------------------------------------------
 
-_worker_tokenizer: Tokenizer | None = None
-
-
-def _init_worker(corpus_dir: str) -> None:
-    global _worker_tokenizer
-    _worker_tokenizer = make_tokenizer(Path(corpus_dir))
-
-
-def _process(meta_path: str, tokenizer: Tokenizer | None = None) -> dict:
-    """Parse one document and count its articles' words: the cache entry, as plain data."""
-    tokenizer = tokenizer or _worker_tokenizer
+def _parse(meta_path: str) -> dict:
+    """Parse one document: what the store keeps of it, as plain data (no words yet)."""
     try:
         doc = load_document(Path(meta_path))
     except CorpusError as exc:
         return {"error": str(exc)}
-    terms = sorted(quoted_terms("".join(a.body for a in doc.articles)))
-    for t in terms:
-        tokenizer.add_word(t)
-    counts = [article_counts(tokenizer, a) for a in doc.articles]
-    return {"document": asdict(doc), "obligations": [asdict(o) for o in extract(doc)], "terms": terms,
-            "counts": {"words": [c[0] for c in counts], "grams": [c[1] for c in counts],
-                       "chars": [c[2] for c in counts]}}
+    return {"document": asdict(doc), "duties": [asdict(o) for o in extract(doc)], "links": links(doc),
+            "terms": sorted(quoted_terms("".join(a.body for a in doc.articles)))}
+
+
+_worker_tokenizer: Tokenizer | None = None
+
+
+def _init_worker(corpus_dir: str, terms: list[str]) -> None:
+    global _worker_tokenizer
+    _worker_tokenizer = make_tokenizer(Path(corpus_dir), terms)
+
+
+def _tokenize(articles: list[Article], tokenizer: Tokenizer | None = None) -> list[tuple[list[str], list[str]]]:
+    tokenizer = tokenizer or _worker_tokenizer
+    return [article_tokens(tokenizer, a) for a in articles]
 
 
 def _document(data: dict) -> Document:
@@ -115,95 +123,183 @@ def _document(data: dict) -> Document:
                     warnings=data["warnings"])
 
 
-# ---- the whole index ----------------------------------------------------------------------------
+# ---- the whole index --------------------------------------------------------------------------------
 
 def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -> Loaded:
-    """The corpus with its index: from .index where it is current, parsing only what changed."""
+    """The corpus with its index: opened where current, brought up to date where documents changed."""
     corpus_dir = Path(corpus_dir)
     metas = metadata_files(corpus_dir)
     root = index_dir(corpus_dir)
-    manifest = _read_json(root / "manifest.json") or {}
+    if not _can_write(root):
+        root = Path(tempfile.mkdtemp(prefix="policybot-index-"))  # nowhere to keep it: this process only
     lexicon = _lexicon_signature(corpus_dir)
-    if manifest.get("format") != FORMAT or manifest.get("lexicon") != lexicon:
-        manifest = {"docs": {}}
-    cached: dict = manifest.get("docs", {})
-    signatures, stale, kept = _current(metas, root, cached)
+    store = _open(root, lexicon)
+    stored = {slug: (i, sig, head, terms, n) for i, slug, sig, head, terms, n in store.heads()}
+    signatures = {m.stem: _sig_text(m, stored.get(m.stem)) for m in metas}
+    stale = [m for m in metas if m.stem not in stored or stored[m.stem][1] != signatures[m.stem]]
+    gone = [slug for slug in stored if slug not in signatures]
+    rebuilt = 0
+    if stale or gone or store.info("complete") != "1":
+        rebuilt = _update(corpus_dir, root, store, stored, stale, gone, signatures, progress, workers)
+        stored = {slug: (i, sig, head, terms, n) for i, slug, sig, head, terms, n in store.heads()}
 
-    tokenizer = make_tokenizer(corpus_dir)
-    fresh = _process_all(stale, corpus_dir, tokenizer, progress, workers)
-    errors = [e["error"] for e in fresh.values() if "error" in e]
+    terms = sorted({t for s in stored.values() for t in s[3]})
+    tokenizer = make_tokenizer(corpus_dir, terms)
+    documents = [StoredDocument(store, stored[m.stem][0], stored[m.stem][2]) for m in metas]
+    link_documents(documents)
+    docs = [(stored[m.stem][0], d.doc_number, stored[m.stem][4]) for m, d in zip(metas, documents)]
+    index = ArticleIndex(root / "tantivy", docs, store.articles, store.words, tokenizer)
+    return Loaded(documents, store, index, tokenizer, rebuilt)
+
+
+def _sig_text(meta: Path, stored: tuple | None) -> str:
+    """The signature of a document's YAML and text. The text's name is in the YAML; while the YAML is
+    unchanged it is taken from the store rather than read from each YAML at every start."""
+    own = _signature(meta)
+    if stored and stored[1].startswith(f"{own[0]},{own[1]},"):
+        text = meta.parent / (stored[2]["meta"].get("text_file") or f"{meta.stem}.txt")
+    else:
+        text = _text_path(meta)
+    return ",".join(map(str, own + (_signature(text) if text.exists() else [0, 0])))
+
+
+def _open(root: Path, lexicon: str) -> Store:
+    """The store, emptied with the inverted index when they were made by another format or lexicon."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "store.sqlite"
+    store = None
+    try:
+        store = Store(path)
+        current = store.info("format") == str(FORMAT) and store.info("lexicon") == lexicon
+    except Exception:  # sqlite3.DatabaseError: not a database, or damaged
+        current = False
+    tree = root / "tantivy"
+    if not current or not (tree.is_dir() and tantivy.Index.exists(str(tree))):
+        if store is not None:
+            store.close()
+        for p in root.iterdir():  # older formats' files too
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+        store = Store(path)
+        (root / "tantivy").mkdir()
+        tantivy.Index(schema(), str(root / "tantivy"))
+        store.begin()
+        store.set_info("format", str(FORMAT))
+        store.set_info("lexicon", lexicon)
+        store.commit()
+    return store
+
+
+def _update(corpus_dir: Path, root: Path, store: Store, stored: dict, stale: list[Path], gone: list[str],
+            signatures: dict, progress: bool, workers: int | None) -> int:
+    """Parse what changed, cut it (and what a changed quoted term touches) into words, and write both
+    indexes: the inverted index committed first, then the store, so a crash between them leaves
+    documents the next load replaces."""
+    workers = workers or min(os.cpu_count() or 1, 4)
+    parallel = len(stale) >= PARALLEL_FROM and workers > 1
+    bar = _progress(2 * len(stale), progress)
+    parsed: dict[str, dict] = {}
+    if parallel:
+        with ProcessPoolExecutor(workers) as pool:
+            for meta, data in zip(stale, pool.map(_parse, [str(m) for m in stale], chunksize=8)):
+                parsed[meta.stem] = data
+                bar.update(1)
+    else:
+        for meta in stale:
+            parsed[meta.stem] = _parse(str(meta))
+            bar.update(1)
+    errors = [d["error"] for d in parsed.values() if "error" in d]
     if errors:
+        bar.close()
         raise CorpusError(errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
 
-    writable = _can_write(root)
-    for stem, data in fresh.items():
-        if writable:
-            _write_json(root / "docs" / f"{stem}.counts.json", data.pop("counts"))
-            _write_json(root / "docs" / f"{stem}.json", data)
+    replaced = {m.stem for m in stale if m.stem in stored} | set(gone)
+    kept_terms = {t for slug, s in stored.items() if slug not in replaced for t in s[3]}
+    old_terms = {t for s in stored.values() for t in s[3]}
+    terms = kept_terms | {t for d in parsed.values() for t in d["terms"]}
 
-    documents, obligations, terms = [], [], set()
-    for meta in metas:
-        data = fresh.get(meta.stem) or kept[meta.stem]
-        documents.append(_document(data["document"]))
-        obligations.extend(Obligation(**o) for o in data["obligations"])
-        terms.update(data["terms"])
-    link_documents(documents)
-    for t in terms:
-        tokenizer.add_word(t)
-
-    order = [m.stem for m in metas]
-    articles = [a for d in documents for a in d.articles]
-    index = _saved_index(root, articles, tokenizer) if not fresh and manifest.get("order") == order else None
-    if index is None:
-        index = ArticleIndex.build(articles, _all_counts(metas, root, fresh, tokenizer), tokenizer)
-        if writable:
-            _save_matrices(root, index)
-            for stem in set(cached) - set(order):  # documents removed from the corpus
-                for suffix in (".json", ".counts.json"):
-                    (root / "docs" / f"{stem}{suffix}").unlink(missing_ok=True)
-            _write_json(root / "manifest.json", {"format": FORMAT, "lexicon": lexicon, "order": order,
-                                                 "docs": {s: {"sig": signatures[s]} for s in order}})
-    return Loaded(documents, obligations, index, tokenizer, len(fresh))
-
-
-def _current(metas: list[Path], root: Path, cached: dict) -> tuple[dict, list[Path], dict]:
-    """(signature of every document, the documents to parse again, the cache entries still current)."""
-    signatures, stale, kept = {}, [], {}
-    for meta in metas:
-        text = _text_path(meta)
-        sig = _signature(meta) + (_signature(text) if text.exists() else [0, 0])
-        signatures[meta.stem] = sig
-        entry = cached.get(meta.stem)
-        data = _read_json(root / "docs" / f"{meta.stem}.json") if entry and entry.get("sig") == sig else None
-        if data is None:  # new, changed, or its cache file is missing or unreadable
-            stale.append(meta)
-        else:
-            kept[meta.stem] = data
-    return signatures, stale, kept
-
-
-def _saved_index(root: Path, articles: list[Article], tokenizer: Tokenizer) -> ArticleIndex | None:
-    """The matrices saved with the index, when they are whole and cover these articles."""
+    ix = tantivy.Index.open(str(root / "tantivy"))
+    writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)  # one thread: the same index whatever the run
+    store.begin()
     try:
-        index = ArticleIndex(articles, SparseBM25.load(root / "words"), SparseBM25.load(root / "grams"),
-                             SparseBM25.load(root / "chars"), document_prior(articles), tokenizer)
-    except (OSError, ValueError, KeyError):
-        return None  # missing or half-replaced matrices: rebuilt by the caller
-    return index if index.words.n_docs == len(articles) else None
+        for slug in replaced:
+            doc_id = stored[slug][0]
+            store.drop(doc_id)
+            writer.delete_documents_by_term("doc", doc_id)
+        new_ids = {}
+        next_id = store.next_id()
+        for meta in stale:
+            data = parsed[meta.stem]
+            doc = _document(data["document"])
+            new_ids[meta.stem] = next_id
+            writer.delete_documents_by_term("doc", next_id)  # left by an update that crashed before the store's commit
+            store.put(next_id, meta.stem, signatures[meta.stem], doc, data["terms"],
+                      [Obligation(**o) for o in data["duties"]], [tuple(x) for x in data["links"]])
+            next_id += 1
+        parsed.clear()  # the articles are in the store now
+        tokens = _tokens(corpus_dir, store, [new_ids[m.stem] for m in stale], sorted(terms), parallel, workers, bar)
+        for doc_id, idx, words, grams in tokens:
+            store.set_words(doc_id, idx, words)
+            writer.add_document(entry(doc_id, idx, words, grams))
+        changed = sorted(terms ^ old_terms)
+        if changed and len(stored) > len(replaced):
+            # a quoted term came or went: the kept articles holding its text are cut again
+            tokenizer = make_tokenizer(corpus_dir, terms)
+            skip = set(new_ids.values()) | {stored[slug][0] for slug in replaced}
+            for doc_id, idx in sorted(_holding(ix, changed)):
+                if doc_id in skip:
+                    continue
+                words, grams = article_tokens(tokenizer, store.articles(doc_id)[idx])
+                store.set_words(doc_id, idx, words)
+                writer.delete_documents_by_term("key", key(doc_id, idx))
+                writer.add_document(entry(doc_id, idx, words, grams))
+        writer.commit()
+        writer.wait_merging_threads()
+        store.set_info("complete", "1")
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    finally:
+        bar.close()
+    return len(stale)
 
 
-def _all_counts(metas: list[Path], root: Path, fresh: dict, tokenizer: Tokenizer) -> list:
-    """Word, bigram and character counts of every article, in corpus order: fresh, cached, or counted again."""
-    counts = []
-    for meta in metas:
-        c = fresh[meta.stem]["counts"] if meta.stem in fresh and "counts" in fresh[meta.stem] \
-            else _read_json(root / "docs" / f"{meta.stem}.counts.json")
-        if c is None:  # counts lost: count this document again
-            c = _process(str(meta), tokenizer)["counts"]
-        if "chars" not in c:  # counts of an older index: count this document again
-            c = _process(str(meta), tokenizer)["counts"]
-        counts.extend(zip(c["words"], c["grams"], c["chars"]))
-    return counts
+def _holding(ix: tantivy.Index, terms: list[str]) -> set[tuple[int, int]]:
+    """(document, article) of the indexed articles that have all of a term's bigrams, for some term: those
+    that may hold its text (found in the index as it was before this update)."""
+    ix.reload()
+    searcher = ix.searcher()
+    found: set[tuple[int, int]] = set()
+    for t in terms:
+        grams = bigrams(t)
+        if not grams:
+            continue
+        q = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.term_query(ix.schema, "grams", g))
+                                         for g in grams])
+        n = searcher.search(q, 1, count=True).count
+        if n:
+            addresses = [a for _, a in searcher.search(q, n).hits]
+            found.update(zip(searcher.fast_field_values("doc", addresses),
+                             searcher.fast_field_values("art", addresses)))
+    return found
+
+
+def _tokens(corpus_dir: Path, store: Store, doc_ids: list[int], terms: list[str], parallel: bool, workers: int, bar):
+    """(document, article, words, bigrams) of every article of the documents, one document at a time
+    (so a large ingest never holds all of its words)."""
+    if parallel:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(corpus_dir), terms)) as pool:
+            batches = pool.map(_tokenize, (store.articles(i) for i in doc_ids), chunksize=4)
+            for doc_id, batch in zip(doc_ids, batches):
+                for idx, (words, grams) in enumerate(batch):
+                    yield doc_id, idx, words, grams
+                bar.update(1)
+    else:
+        tokenizer = make_tokenizer(corpus_dir, terms)
+        for doc_id in doc_ids:
+            for idx, (words, grams) in enumerate(_tokenize(store.articles(doc_id), tokenizer)):
+                yield doc_id, idx, words, grams
+            bar.update(1)
 
 
 def _text_path(meta_path: Path) -> Path:
@@ -216,61 +312,15 @@ def _text_path(meta_path: Path) -> Path:
     return meta_path.with_suffix(".txt")
 
 
-def _process_all(stale: list[Path], corpus_dir: Path, tokenizer: Tokenizer, progress: bool,
-                 workers: int | None) -> dict[str, dict]:
-    if not stale:
-        return {}
-    bar = _progress(len(stale), progress)
-    out: dict[str, dict] = {}
-    workers = workers or min(os.cpu_count() or 1, 4)
-    if len(stale) >= PARALLEL_FROM and workers > 1:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(corpus_dir),)) as pool:
-            for meta, data in zip(stale, pool.map(_process, [str(m) for m in stale], chunksize=8)):
-                out[meta.stem] = data
-                bar.update(1)
-    else:
-        for meta in stale:
-            out[meta.stem] = _process(str(meta), tokenizer)
-            bar.update(1)
-    bar.close()
-    return out
-
-
 def _progress(total: int, show: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, unit="doc", desc="indexing", disable=not show, leave=False)
 
 
-def _save_matrices(root: Path, index: ArticleIndex) -> None:
-    for name, bm25 in (("words", index.words), ("grams", index.grams), ("chars", index.chars)):
-        tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{name}-"))
-        bm25.save(tmp)
-        final = root / name
-        if final.exists():
-            shutil.rmtree(final)
-        tmp.rename(final)
-
-
 def _can_write(root: Path) -> bool:
     try:
-        (root / "docs").mkdir(parents=True, exist_ok=True)
-        return os.access(root / "docs", os.W_OK)
+        root.mkdir(parents=True, exist_ok=True)
+        return os.access(root, os.W_OK)
     except OSError:
         return False
-
-
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _write_json(path: Path, data) -> None:
-    """Write whole or not at all: a crash mid-write leaves the previous file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, path)

@@ -184,7 +184,7 @@ def _index(corpus_dir: Path, progress: bool) -> IndexStats:
 
     t = time.perf_counter()
     loaded = load(corpus_dir, progress=progress)
-    return IndexStats(len(loaded.index.articles), loaded.rebuilt, time.perf_counter() - t, index_dir(corpus_dir))
+    return IndexStats(loaded.index.size, loaded.rebuilt, time.perf_counter() - t, index_dir(corpus_dir))
 
 
 # ---- plan ---------------------------------------------------------------------------------------------------

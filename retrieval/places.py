@@ -81,8 +81,7 @@ class Places:
         for p in list(self.by_code.values()):
             if p.level == "county" and p.name.endswith(("市", "县")) and len(p.short) >= 2:
                 self._by_name.setdefault(fold(p.short + "区"), [p])
-        names = sorted(self._by_name, key=len, reverse=True)
-        self._leading = re.compile("|".join(map(re.escape, names))) if names else None
+        self._longest = max(map(len, self._by_name), default=0)
 
     def named(self, name: str, within: Place | None = None) -> Place | None:
         """The place a name means ("昆山", "昆山市", "江苏"); ambiguous names prefer higher levels,
@@ -95,20 +94,28 @@ class Places:
 
     def leading(self, text: str) -> Place | None:
         """The most specific place a name opens with: "泉州市丰泽区人民政府" → 丰泽区, "山东省人大常委会" → 山东省."""
-        if not self._leading:
+        if not self._longest:
             return None
         text, place = fold(text or ""), None
         pos = len(_PARTY.match(text).group(0))
         while True:
-            m = self._leading.match(text, pos)
-            if not m:
+            name = self._name_at(text, pos)
+            if not name:
                 return place
-            found = self.named(m.group(0), within=place)
+            found = self.named(name, within=place)
             if found is None or (place and not found.within(place)):
                 return place
-            place, pos = found, m.end()
+            place, pos = found, pos + len(name)
             if text.startswith(("省", "市", "县", "区"), pos):
                 pos += 1
+
+
+    def _name_at(self, text: str, pos: int) -> str:
+        """The longest place name at a position ("" for none)."""
+        for n in range(min(self._longest, len(text) - pos), 0, -1):
+            if text[pos:pos + n] in self._by_name:
+                return text[pos:pos + n]
+        return ""
 
 
 @lru_cache(maxsize=1)

@@ -1,15 +1,10 @@
 """Tokenizing for matching: folded text → jieba words, with the domain dictionary and synonyms."""
 from __future__ import annotations
 
-import logging
 import re
 
-import jieba
-import jieba.posseg
-
+from .segment import Segmenter
 from .text import fold
-
-jieba.setLogLevel(logging.WARNING)
 
 _QUOTED_TERM = re.compile(r"[“\"「]([^”\"」]{2,8})[”\"」]")
 _KEEP = re.compile(r"[\w%]")
@@ -24,11 +19,9 @@ def quoted_terms(text: str) -> set[str]:
 
 class Tokenizer:
     def __init__(self, words=(), synonyms: dict[str, list[str]] | None = None, stopwords=()):
-        # A private jieba instance: our dictionary must not leak into other users of jieba.
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        # A private segmenter: our dictionary must not leak into other users of jieba.
+        self._jieba = Segmenter()
         self._added: set[str] = set()
-        self._pos = None  # jieba's part-of-speech tagger over this instance, made when first asked
         self._everyday: dict[str, int] = {}  # synonym words: how often jieba had them before we added them
         for word, freq in words:
             self.add_word(word, freq)
@@ -37,7 +30,7 @@ class Tokenizer:
             for w in [k, *vs]:
                 if len(w) > 1 and w not in self._added:
                     # an asker's word is cut whole, but stays as everyday as it is (gate weights)
-                    self._everyday.setdefault(w, self._jieba.FREQ.get(w, 0))
+                    self._everyday.setdefault(w, self._jieba.frequency(w))
                     self._jieba.add_word(w, 20000)
         self.stopwords = {fold(w) for w in stopwords}
         # Multi-character stopwords are question frames ("多长时间", "是什么"): cut them out of the
@@ -54,21 +47,19 @@ class Tokenizer:
         one of the domain words this tokenizer added)."""
         if word in self._added:
             return 0
-        return self._everyday[word] if word in self._everyday else self._jieba.FREQ.get(word, 0)
+        return self._everyday[word] if word in self._everyday else self._jieba.frequency(word)
 
     def words(self, text: str) -> list[str]:
         """Words of a folded text, as cut for indexing (long words and their parts)."""
-        return [w for w in self._jieba.lcut_for_search(fold(text)) if _KEEP.search(w)]
+        return [w for w in self._jieba.cut_for_search(fold(text)) if _KEEP.search(w)]
 
     def cut(self, text: str) -> list[str]:
         """Words of a folded text, longest cut only (for phrase-level comparisons)."""
-        return [w for w in self._jieba.lcut(fold(text)) if _KEEP.search(w)]
+        return [w for w in self._jieba.cut(fold(text)) if _KEEP.search(w)]
 
     def nouns(self, text: str) -> set[str]:
         """The words jieba tags as nouns (n, nz, nr…) in a folded text."""
-        if self._pos is None:
-            self._pos = jieba.posseg.POSTokenizer(self._jieba)
-        return {p.word for p in self._pos.lcut(fold(text)) if p.flag.startswith("n")}
+        return {w for w, flag in self._jieba.tag(fold(text)) if flag.startswith("n")}
 
     def strip_frames(self, text: str) -> str:
         # a comma, not a space: folding removes spaces between Chinese characters, and the words on
@@ -90,7 +81,7 @@ class Tokenizer:
         out = []
         for w in words:
             # words we added (domain terms, synonyms) are in FREQ too: only HMM guesses are missing from it
-            if len(w) == 2 and not self._jieba.FREQ.get(w) and (w[0] in self.stopwords or w[1] in self.stopwords):
+            if len(w) == 2 and not self._jieba.has_word(w) and (w[0] in self.stopwords or w[1] in self.stopwords):
                 out.extend(w)
             else:
                 out.append(w)

@@ -33,7 +33,8 @@ def snapshot(folder: Path) -> dict:
     """Every file and folder under a path with its bytes: the corpus 'byte for byte'."""
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))}
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))
+            if ".index/" not in str(p.relative_to(folder))}  # the index's own files come and go as it updates
 
 
 def build(name: str, fmt: str, folder: Path, text: str | None = None) -> Path:

@@ -1,0 +1,186 @@
+"""One SQLite file holding what ingest made of every document: its head (metadata, parts, preamble),
+its articles with the words they were indexed under, its duties and the links between its articles.
+
+Start-up reads only the heads; an article's text, sentences and duties are read when a question
+cites it, a document at a time, and the last MAX_CACHED documents stay in memory. JSON in the rows,
+not pickle: a corpus folder may come from someone else, and reading it must not run code.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import OrderedDict
+from dataclasses import asdict
+from pathlib import Path
+
+from .models import Article, Document, DocumentMeta, Obligation
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (id INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, sig TEXT NOT NULL,
+    head TEXT NOT NULL, terms TEXT NOT NULL, n_articles INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (doc INTEGER NOT NULL, idx INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (doc, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS words (doc INTEGER NOT NULL, idx INTEGER NOT NULL, words TEXT NOT NULL,
+    PRIMARY KEY (doc, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS duties (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, idx INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS duties_by_article ON duties (doc, idx);
+CREATE TABLE IF NOT EXISTS links (doc INTEGER NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS links_by_doc ON links (doc);
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+MAX_CACHED = 256  # documents whose articles stay in memory
+
+
+class Store:
+    def __init__(self, path: Path, readonly: bool = False):
+        self.path = Path(path)
+        uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
+        self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        if not readonly:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(SCHEMA)
+        self._articles: OrderedDict[int, list[Article]] = OrderedDict()
+        self._duties: dict[int, Obligation] = {}
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- reading --------------------------------------------------------------------------------
+
+    def info(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def heads(self) -> list[tuple[int, str, str, dict, list[str], int]]:
+        """(id, slug, signature, head, quoted terms, number of articles) of every document."""
+        return [(i, slug, sig, json.loads(head), json.loads(terms), n)
+                for i, slug, sig, head, terms, n in self.db.execute(
+                    "SELECT id, slug, sig, head, terms, n_articles FROM documents")]
+
+    def articles(self, doc_id: int) -> list[Article]:
+        """A document's articles, read once and kept while it is among the last MAX_CACHED asked for."""
+        cached = self._articles.get(doc_id)
+        if cached is not None:
+            self._articles.move_to_end(doc_id)
+            return cached
+        rows = self.db.execute("SELECT data FROM articles WHERE doc = ? ORDER BY idx", (doc_id,)).fetchall()
+        arts = [Article(**json.loads(r[0])) for r in rows]
+        self._articles[doc_id] = arts
+        if len(self._articles) > MAX_CACHED:
+            self._articles.popitem(last=False)
+        return arts
+
+    def words(self, doc_id: int, idx: int) -> list[str]:
+        """The words an article was indexed under (search mode, with repeats)."""
+        row = self.db.execute("SELECT words FROM words WHERE doc = ? AND idx = ?", (doc_id, idx)).fetchone()
+        return row[0].split(" ") if row and row[0] else []
+
+    def duty(self, duty_id: int) -> Obligation:
+        o = self._duties.get(duty_id)
+        if o is None:
+            row = self.db.execute("SELECT data FROM duties WHERE id = ?", (duty_id,)).fetchone()
+            o = self._duties[duty_id] = Obligation(**json.loads(row[0]))
+        return o
+
+    def duty_ids(self, doc_id: int | None = None, idx: int | None = None) -> list[int]:
+        if doc_id is None:
+            return [r[0] for r in self.db.execute("SELECT id FROM duties ORDER BY id")]
+        return [r[0] for r in self.db.execute("SELECT id FROM duties WHERE doc = ? AND idx = ? ORDER BY id",
+                                              (doc_id, idx))]
+
+    def all_duties(self) -> list[tuple[int, Obligation]]:
+        out = []
+        for i, data in self.db.execute("SELECT id, data FROM duties ORDER BY id"):
+            o = self._duties.get(i)
+            if o is None:
+                o = self._duties[i] = Obligation(**json.loads(data))
+            out.append((i, o))
+        return out
+
+    def links(self, doc_id: int) -> list[tuple[int, int]]:
+        return self.db.execute("SELECT src, dst FROM links WHERE doc = ?", (doc_id,)).fetchall()
+
+    # ---- writing (one transaction per batch: a crash leaves the previous state) -----------------------
+
+    def begin(self) -> None:
+        self.db.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    def set_info(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", (key, value))
+
+    def next_id(self) -> int:
+        return (self.db.execute("SELECT max(id) FROM documents").fetchone()[0] or 0) + 1
+
+    def put(self, doc_id: int, slug: str, sig: str, doc: Document, terms: list[str], duties: list[Obligation],
+            links: list[tuple[int, int]]) -> None:
+        """A document without its words (set_words adds them once cut)."""
+        head = {"meta": asdict(doc.meta), "parts": doc.parts, "preamble": doc.preamble, "layout": doc.layout,
+                "warnings": doc.warnings}
+        self.db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                        (doc_id, slug, sig, _dumps(head), _dumps(terms), len(doc.articles)))
+        self.db.executemany("INSERT INTO articles VALUES (?, ?, ?)",
+                            [(doc_id, a.index, _dumps(asdict(a))) for a in doc.articles])
+        self.db.executemany("INSERT INTO duties (doc, idx, data) VALUES (?, ?, ?)",
+                            [(doc_id, o.article_index, _dumps(asdict(o))) for o in duties])
+        self.db.executemany("INSERT INTO links VALUES (?, ?, ?)", [(doc_id, s, d) for s, d in links])
+        self._articles.pop(doc_id, None)
+
+    def set_words(self, doc_id: int, idx: int, words: list[str]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO words VALUES (?, ?, ?)", (doc_id, idx, " ".join(words)))
+
+    def drop(self, doc_id: int) -> None:
+        for table in ("documents", "articles", "words", "duties", "links"):
+            self.db.execute(f"DELETE FROM {table} WHERE {'id' if table == 'documents' else 'doc'} = ?", (doc_id,))
+        self._articles.pop(doc_id, None)
+        self._duties.clear()
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def head_document(head: dict, articles) -> Document:
+    return Document(meta=DocumentMeta(**head["meta"]), articles=articles, parts=head["parts"],
+                    preamble=head["preamble"], layout=head["layout"], warnings=head["warnings"])
+
+
+class StoredDocument(Document):
+    """A document whose articles are read from the store when a question first needs them."""
+
+    def __init__(self, store: Store, doc_id: int, head: dict):
+        self._store = store
+        self.store_id = doc_id
+        super().__init__(meta=DocumentMeta(**head["meta"]), articles=[], parts=head["parts"],
+                         preamble=head["preamble"], layout=head["layout"], warnings=head["warnings"])
+
+    @property
+    def articles(self) -> list[Article]:
+        return self._store.articles(self.store_id)
+
+    @articles.setter
+    def articles(self, value) -> None:
+        pass  # the store holds them
+
+
+class Duties:
+    """The duties extracted at ingest, by their store id: read when asked for, all of them only when a
+    trainer's list or quiz walks through them."""
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def __getitem__(self, duty_id: int) -> Obligation:
+        return self._store.duty(duty_id)
+
+    def __iter__(self):
+        return (o for _, o in self._store.all_duties())
+
+    def __len__(self) -> int:
+        return self._store.db.execute("SELECT count(*) FROM duties").fetchone()[0]
