@@ -158,7 +158,7 @@ def bench(name: str, source: Path, qs: list[dict], graded: bool) -> list[tuple]:
         ingest = time.perf_counter() - t
         if r.returncode != 0:
             raise SystemExit(f"ingest of {source} failed: {r.stderr[-500:]}")
-        if not (corpus / ".index" / "manifest.json").exists():  # ingest that does not index: index now
+        if not (corpus / ".index" / "store.sqlite").exists():  # ingest that does not index: index now
             t = time.perf_counter()
             subprocess.run(POLICYBOT + ["ask", "--corpus", str(corpus), "索引"], cwd=ROOT, capture_output=True)
             ingest += time.perf_counter() - t
