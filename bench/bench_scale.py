@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import bench_stard  # noqa: E402
 from bench.bench_stard import STARD, du, fold, pct, quality, queries  # noqa: E402
 
 POLICYBOT = [sys.executable, "-m", "cli.main"]
@@ -128,12 +129,7 @@ def _articles(corpus: str) -> tuple[list[str], list[list[str]]]:
 
 
 def run_child(kind: str, corpus: Path, qs: list[dict]) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        qfile, out = Path(tmp) / "q.json", Path(tmp) / "out.json"
-        qfile.write_text(json.dumps(qs, ensure_ascii=False), encoding="utf-8")
-        subprocess.run([sys.executable, __file__, "--child", kind, str(corpus), str(qfile), str(out)], check=True,
-                       cwd=ROOT)
-        return json.loads(out.read_text(encoding="utf-8"))
+    return bench_stard.run_child(kind, corpus, qs, script=__file__)
 
 
 # ---- set-up ------------------------------------------------------------------------------------------

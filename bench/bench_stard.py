@@ -118,11 +118,12 @@ def child(kind: str, corpus: str, qfile: str, out: str) -> None:
                                      "answer": answer_time, "first": bool(first is not None)}), encoding="utf-8")
 
 
-def run_child(kind: str, corpus: Path, qs: list[dict]) -> dict:
+def run_child(kind: str, corpus: Path, qs: list[dict], script: str = __file__) -> dict:
+    """Run `script --child KIND CORPUS QFILE OUT` in a fresh process and read the JSON it writes."""
     with tempfile.TemporaryDirectory() as tmp:
         qfile, out = Path(tmp) / "q.json", Path(tmp) / "out.json"
         qfile.write_text(json.dumps(qs, ensure_ascii=False), encoding="utf-8")
-        subprocess.run([sys.executable, __file__, "--child", kind, str(corpus), str(qfile), str(out)], check=True,
+        subprocess.run([sys.executable, script, "--child", kind, str(corpus), str(qfile), str(out)], check=True,
                        cwd=ROOT)
         return json.loads(out.read_text(encoding="utf-8"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .corpus import CorpusError, bundled_corpus_dir, documents_dir, load_document, meta_from_yaml, title_key
+from .corpus import YAML_LOADER, CorpusError, bundled_corpus_dir, documents_dir, load_document, meta_from_yaml, title_key
 from .doc_numbers import normalize_doc_number
 from .models import DocumentMeta
 from .text import fold
@@ -36,7 +36,7 @@ def existing_entries(docs_dir: Path) -> tuple[list[Existing], list[str]]:
         try:
             text = path.read_text(encoding="utf-8")
             meta = meta_from_yaml(text, path.name)
-            raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            raw = yaml.load(text, Loader=YAML_LOADER)
         except (OSError, UnicodeDecodeError, CorpusError, yaml.YAMLError) as exc:
             problems.append(f"{path.name}: {exc}")
             continue

@@ -16,6 +16,10 @@ from .parse import parse_document
 from .text import key as text_key
 
 
+# PyYAML's C loader where it was built (several times faster than the pure-Python one), else the safe one
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class CorpusError(Exception):
     """A corpus problem a user can fix: the message says which file and what is wrong."""
 
@@ -58,7 +62,7 @@ def read_vocabulary(name: str, corpus_dir: Path | None = None) -> dict:
 @lru_cache(maxsize=16)
 def _read_yaml_file(path: Path) -> dict:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CorpusError(f"{path.name}: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
@@ -80,7 +84,7 @@ def read_meta(path: Path) -> DocumentMeta:
 def meta_from_yaml(text: str, name: str) -> DocumentMeta:
     """A document's metadata from its YAML text. A document without a 文号 (a law) is identified by its title."""
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise CorpusError(f"{name}: cannot read metadata ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
@@ -115,7 +119,6 @@ def meta_from_yaml(text: str, name: str) -> DocumentMeta:
     return meta
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_document(meta_path: Path) -> Document:
@@ -206,7 +209,7 @@ def read_lexicon(corpus_dir: Path) -> tuple[list[tuple[str, int | None]], dict[s
     path = lex / "synonyms.yaml"
     if path.exists():
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
         except yaml.YAMLError as exc:
             raise CorpusError(f"synonyms.yaml: {str(exc).splitlines()[0]}") from None
         if not isinstance(data, dict):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .corpus import YAML_LOADER
 from .text import fold
 
 NUM = r"(?:\d+(?:\.\d+)?(?:\s*[-—～~至到]\s*\d+(?:\.\d+)?)?|[零〇一二两三四五六七八九十百千万]+(?:点[零一二三四五六七八九]+)?)"
@@ -85,7 +86,7 @@ def asked_unit(question: str) -> str | None:
 
 
 def load(path: Path) -> list[FactType]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
     return [FactType(name, re.compile(spec["question"]), spec.get("fact") or "", bool(spec.get("required")),
                      spec.get("with_unit") or "", re.compile(spec["heading"]) if spec.get("heading") else None)
             for name, spec in data.items()]

@@ -22,6 +22,7 @@ def _dict_path() -> Path:
 
 
 def cache_dir() -> Path:
+    """The user's cache of PolicyBot (jieba's counts; the index of a read-only corpus)."""
     return Path(os.environ.get("POLICYBOT_CACHE") or Path.home() / ".cache" / "policybot")
 
 

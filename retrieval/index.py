@@ -100,6 +100,7 @@ class ArticleIndex:
         self._order = {doc_id: k for k, doc_id in enumerate(self._ids)}
         self._by_number = {number: k for k, (_, number, _) in enumerate(docs)}
         self._prior = [PRIOR_WEIGHT * document_prior(d[2]) for d in docs]
+        self._max_prior = max(self._prior, default=0.0)
         self._scopes: dict[frozenset, tuple[tantivy.Query | None, float]] = {}
         self.df = lru_cache(maxsize=65536)(self._df)
         self.token_set = lru_cache(maxsize=4096)(self._token_set)
@@ -137,7 +138,8 @@ class ArticleIndex:
 
     def idf(self, word: str) -> float:
         """Smoothed idf that stays positive; a word the corpus never uses gets the highest value."""
-        return math.log(1 + (self.size - self.df(word) + 0.5) / (self.df(word) + 0.5))
+        df = self.df(word)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def _token_set(self, position: int) -> frozenset[str]:
         k, idx = self.place(position)
@@ -163,7 +165,7 @@ class ArticleIndex:
     def scope(self, docs: set[str] | None) -> tuple[tantivy.Query | None, float]:
         """(the filter of a scope's documents, the largest prior in it); cached, as scopes repeat."""
         if docs is None:
-            return None, max(self._prior, default=0.0)
+            return None, self._max_prior
         k = frozenset(docs)
         if k not in self._scopes:
             order = [self._by_number[n] for n in docs if n in self._by_number]
@@ -205,20 +207,18 @@ class Ranking:
     def __init__(self, index: ArticleIndex, query: tantivy.Query | None):
         self._index = index
         self._query = query
-        self._tops: dict[frozenset | None, list[tuple[int, float]]] = {}
+        self._tops: dict[frozenset | None, tuple[list[tuple[int, float]], int]] = {}  # scope → (hits, k asked)
         self._known: dict[int, float] = {}
         self._whole: set[str] = set()
-        self._asked: dict[frozenset | None, int] = {}  # the k each scope was searched for
 
     def top(self, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
         if self._query is None or k <= 0:
             return []
         key = None if docs is None else frozenset(docs)
-        have = self._tops.get(key)
-        if have is None or (len(have) < k and len(have) == self._asked.get(key, 0)):
+        have, asked = self._tops.get(key, (None, 0))
+        if have is None or (len(have) < k and len(have) == asked):  # fewer than asked: that is all there is
             have = self._index.search(self._query, docs, k)
-            self._tops[key] = have
-            self._asked[key] = k
+            self._tops[key] = (have, k)
             self._known.update(have)
         return have[:k]
 

@@ -29,6 +29,7 @@ import tantivy
 
 from .corpus import (VOCABULARY_FILES, CorpusError, lexicon_dir, lexicon_file, link_documents, load_document,
                      metadata_files, read_lexicon)
+from .frequencies import cache_dir
 from .index import ArticleIndex, article_tokens, bigrams, entry, key, schema
 from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
@@ -54,8 +55,7 @@ def index_dir(corpus_dir: Path) -> Path:
     own = corpus_dir / ".index"
     if _writable(corpus_dir):
         return own
-    base = Path(os.environ.get("POLICYBOT_CACHE") or Path.home() / ".cache" / "policybot")
-    return base / hashlib.sha1(str(corpus_dir.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / hashlib.sha1(str(corpus_dir.resolve()).encode()).hexdigest()[:16]
 
 
 def _writable(path: Path) -> bool:

@@ -49,9 +49,6 @@ class Segmenter:
         """The word's count: as added here, else jieba's dictionary's (0: neither has it)."""
         return self._set[word] if word in self._set else _frequencies(word)
 
-    def dictionary_frequency(self, word: str) -> int:
-        return _frequencies(word)
-
     def add_word(self, word: str, freq: int) -> None:
         """Python jieba's add_word adds the new count to its total without taking the old one off;
         jieba-rs replaces it. The route depends on the total, so the difference is kept on a pad word."""

@@ -146,11 +146,6 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def head_document(head: dict, articles) -> Document:
-    return Document(meta=DocumentMeta(**head["meta"]), articles=articles, parts=head["parts"],
-                    preamble=head["preamble"], layout=head["layout"], warnings=head["warnings"])
-
-
 class StoredDocument(Document):
     """A document whose articles are read from the store when a question first needs them."""
 
