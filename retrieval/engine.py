@@ -8,6 +8,8 @@ enough of what it asks (gate.py); otherwise the engine says nothing governs it.
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +18,7 @@ from . import duty_pick, index_store, thesaurus, whole_documents
 from .comparison import first_difference
 from .conditions import stated_amounts
 from .corpus import bundled_corpus_dir, lexicon_dir
-from .examples import hint
+from .examples import digest, hint
 from .facts import FactType, asked_unit, question_type, term_question
 from .facts import load as load_fact_types
 from .homophones import Homophones
@@ -31,7 +33,7 @@ from .references import References
 from .scope import Scope
 from .store import Duties, Store
 from .text import PUNCT, fold, strip_invisible, truncate
-from .tokenize import Tokenizer
+from .tokenize import SEPARATOR, Substrings, TextWords, Tokenizer
 
 MAX_QUESTION = 500
 FIRST_LINE = 100
@@ -74,9 +76,9 @@ class Engine:
         self.index = index
         self.store = store
         self.obligations = Duties(store)
-        self._ob_word_cache: dict[int, frozenset[str]] = {}
-        self._ob_text_cache: dict[int, str] = {}
-        self._glosses: dict[str, list] = {}
+        # a duty's words and lead-up, asked for by every question its article is a candidate of
+        self.duty_words = functools.lru_cache(maxsize=4096)(self._duty_words)
+        self.duty_text = functools.lru_cache(maxsize=4096)(self._lead_up)
         self._speaker = {d.doc_number: _speaker(d) for d in documents}
         self.scope = Scope(documents)
         self.references = References(index, lambda k: store.links(index.store_id(k)))
@@ -94,6 +96,12 @@ class Engine:
         loaded = index_store.load(path, progress=progress)
         return cls(loaded.documents, loaded.store, loaded.index, loaded.tokenizer, path)
 
+    @functools.cached_property
+    def digest(self) -> dict:
+        """The corpus's roles (most duties first) and example questions, made at ingest (examples.digest)."""
+        stored = self.store.info("digest")
+        return json.loads(stored) if stored else digest(list(self.obligations))
+
     # ---- what the pickers read ---------------------------------------------------------------------
 
     def position(self, o: Obligation) -> int:
@@ -107,22 +115,12 @@ class Engine:
         k, idx = self.index.place(position)
         return self.store.duty_ids(self.index.store_id(k), idx)
 
-    def duty_words(self, i: int) -> frozenset[str]:
-        """A duty's words, tokenized the first time a question looks at it."""
-        words = self._ob_word_cache.get(i)
-        if words is None:
-            words = self._ob_word_cache[i] = frozenset(self.tokenizer.words(self.duty_text(i)))
-        return words
-
-    def duty_text(self, i: int) -> str:
-        """A duty's clause with what leads up to it in its sentence since the duty before it: "公安机关收到
-        申请后，材料齐全的，应当…十五个工作日内出具" (who and when), not "热点部门…每季度" before "非热点部门…"."""
-        text = self._ob_text_cache.get(i)
-        if text is None:
-            text = self._ob_text_cache[i] = self._lead_up(i)
-        return text
+    def _duty_words(self, i: int) -> frozenset[str]:
+        return frozenset(self.tokenizer.words(self.duty_text(i)))
 
     def _lead_up(self, i: int) -> str:
+        """A duty's clause with what leads up to it in its sentence since the duty before it: "公安机关收到
+        申请后，材料齐全的，应当…十五个工作日内出具" (who and when), not "热点部门…每季度" before "非热点部门…"."""
         o = self.obligations[i]
         at = o.sentence.find(o.clause)
         if at < 0:
@@ -248,13 +246,6 @@ class Engine:
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
 
-    def glosses(self, doc: Document) -> list:
-        """The bracketed spellings-out of a document's quoted terms (whole_documents.glosses), found once."""
-        found = self._glosses.get(doc.doc_number)
-        if found is None:
-            found = self._glosses[doc.doc_number] = whole_documents.glosses(doc)
-        return found
-
     def _handled(self, query: Query) -> Query | None:
         """"打进去会怎么处理": with no wrong said (罚, 违反, 被), how a matter is handled, should no punishment
         answer it — the question asked as a procedure."""
@@ -332,11 +323,16 @@ class Engine:
                  if self.gate.weight(w) > 0]
         return words or None
 
-    def _names_focus(self, query: Query, text: str) -> bool:
-        """The text answering names what a measured question asks about (cut only when there is a focus)."""
-        if query.focus is None:
-            return True
-        return self.gate.match(query.focus, frozenset(self.tokenizer.words(text)), fold(text)) >= FOCUS_MATCH
+    def _names_focus(self, query: Query, words: "TextWords | Substrings") -> bool:
+        """The text answering names what a measured question asks about."""
+        return query.focus is None or self.gate.match(query.focus, words, words.folded) >= FOCUS_MATCH
+
+    def _covers(self, query: Query, text: str, margin: float) -> bool:
+        """Whether a text could hold the answer: names the focus and covers enough of the question, its
+        every substring taken for a word (so a part of it covers no more)."""
+        whole = Substrings(text)
+        least = (MIN_COVERAGE if query.ftype else MIN_COVERAGE_OPEN) + margin
+        return self._names_focus(query, whole) and self.coverage(query.topic, whole, whole.folded) >= least
 
     def _expand(self, words: list[str]) -> list[str]:
         """The lexicon's synonyms of each word, and for a word the corpus never uses, the thesaurus's
@@ -360,7 +356,7 @@ class Engine:
             pick = duty_pick.pick_duty(self, intent, query, docs, MIN_COVERAGE + margin)
             if pick and self._asks_a_fee(query) and _FINE.search(pick.quote):
                 pick = None
-            if pick and self._states_asked_measure(query, pick) and self._names_focus(query, pick.article.body):
+            if pick and self._states_asked_measure(query, pick) and self._names_focus(query, TextWords(self.tokenizer, pick.article.body)):
                 fact = self._pick_fact(query, docs, margin)
                 # a duty of a weaker article does not outrank the article the question is about
                 duty_score = query.scores[self.index_of(pick.article.doc_number, pick.article.index)]
@@ -394,42 +390,62 @@ class Engine:
         query_weight = sum(self.gate.weight(w) for w in dict.fromkeys(query.topic))
         defines = term_question(self.fact_types, query.fq)
         fine_for_fee = self._asks_a_fee(query)
+        list_wanted = bool(ftype) and ftype.name == "list"
         best, best_value = None, -1.0
         candidates = list(self._with_citing(ranked, docs))
         if ftype and (ftype.required or ftype.heading):
             candidates += self._document_items(ranked[0][0], {i for i, _, _ in candidates}, query.scores, ftype)
         for i, score, via in candidates:
             article = self.index.article(i)
-            passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
-                                   list_wanted=bool(ftype) and ftype.name == "list",
-                                   title=self.by_number[article.doc_number].title, asked=query.asked,
-                                   amounts=query.amounts)
             # an item headed by the asked kind of fact ("服务地点："), or one of a list under such a heading
             headed = bool(ftype) and (ftype.heads(article.heading) or (
                 ftype.name == "list" and not article.heading and ftype.heads(article.part)))
+            # the most it could be worth (a full coverage, the fact, the whole question in one sentence):
+            # not weighed at all when that cannot beat the best so far
+            can_state = fact is not None or headed or list_wanted  # (a list's opener with its items states it)
+            bound = score / top_score + 1.0 + PASSAGE_WEIGHT + (FACT_BONUS if can_state else 0.0) \
+                + (DEFINES_BONUS if defines is not None else 0.0) + (HEADED_BONUS if headed else 0.0) \
+                - (CITING_COST if via is not None else 0.0)
+            if bound <= best_value:
+                continue
+            # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
+            cited = [self.index.article(c).body for c in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]]
+            # what the sentence chosen below is judged with is part of the article as a whole: an article
+            # whose whole text does not name the focus or cover enough of the question is not read further
+            whole = SEPARATOR.join([article.part, article.heading, article.body, self._speaker[article.doc_number],
+                                    *cited])
+            if not self._covers(query, whole, margin):
+                continue
+            passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
+                                   list_wanted=list_wanted,
+                                   title=self.by_number[article.doc_number].title, asked=query.asked,
+                                   amounts=query.amounts)
             if headed:
                 passage.has_fact = True  # "服务时间：9月29日~9月30日": the item's heading says what it states
             if ftype and ftype.required and not passage.has_fact:
                 continue
             if fine_for_fee and _FINE.search(passage.sentence):
                 continue  # "制作费多少钱" is not answered by a fine
+            defined = defines is not None and bool(defines.search(fold(passage.sentence)))
+            fact_bonus = FACT_BONUS if passage.has_fact else 0.0
+            sentence_share = PASSAGE_WEIGHT * min(1.0, passage.overlap / max(query_weight, 1e-6))
+            bonuses = (DEFINES_BONUS if defined else 0.0) + (HEADED_BONUS if headed else 0.0) \
+                - (CITING_COST if via is not None else 0.0)
+            if score / top_score + 1.0 + fact_bonus + sentence_share + bonuses <= best_value:
+                continue  # all it lacks is its coverage, and even a full one would not make it the best
             # the sentence with its heading and who speaks in it (a notice's items are terse)
-            where = f"{article.part} {article.heading} {self._continued(query, passage)} {passage.sentence} " \
-                    f"{self._speaker[article.doc_number]}"
-            # "违反本条例第五条规定的，…罚款": what it punishes is said in 第五条
-            for cited in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]:
-                where += " " + self.index.article(cited).body
-            tokens, text = frozenset(self.tokenizer.words(where)), fold(where)
-            if not self._names_focus(query, f"{where} {article.body}"):
+            where = SEPARATOR.join([article.part, article.heading, self._continued(query, passage), passage.sentence,
+                                    self._speaker[article.doc_number], *cited])
+            tokens = TextWords(self.tokenizer, where)
+            if not self._names_focus(query, TextWords(self.tokenizer, where + SEPARATOR + article.body)):
                 continue  # "退休年龄是多少" is not answered by an article that never speaks of it
-            coverage = self.coverage(query.topic, tokens, text)
+            coverage = self.coverage(query.topic, tokens, tokens.folded)
             if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin:
                 continue
-            value = score / top_score + coverage + (FACT_BONUS if passage.has_fact else 0.0) + PASSAGE_WEIGHT * min(
-                1.0, passage.overlap / max(query_weight, 1e-6))
+            value = score / top_score + coverage + fact_bonus + sentence_share
             if via is not None:
                 value -= CITING_COST  # scored as the article it cites, whose words it borrows
-            if defines is not None and defines.search(fold(passage.sentence)):
+            if defined:
                 value += DEFINES_BONUS  # "条例里说的X": the sentence that defines X
             if headed:
                 value += HEADED_BONUS
@@ -458,11 +474,14 @@ class Engine:
         the asked kind of fact ("六、办理时间和地点"); in a short notice asked for a required fact, all of
         them ("一、接电时间 2018年8月13日", under a preamble saying what is announced). The item stating the
         fact may share no word with the question, the document as a whole does."""
-        doc = self.by_number[self.index.article(top).doc_number]
-        short = len(doc.articles) <= SHORT_NOTICE
-        rest = [a for a in doc.articles if (short and ftype.required) or ftype.heads(a.heading)]
-        return [(i, float(scores[i]), None) for i in (self.index.position(doc.doc_number, a.index) for a in rest)
-                if i not in seen]
+        number = self.index.document_number(top)
+        positions = self.index.positions_of(number)
+        if len(positions) > SHORT_NOTICE and not ftype.heading:
+            return []  # a long document, and no heading of the asked kind to look for
+        short = len(positions) <= SHORT_NOTICE
+        rest = [k for k, heading in enumerate(self.by_number[number].headings())
+                if (short and ftype.required) or ftype.heads(heading)]
+        return [(i, float(scores[i]), None) for i in (positions[k] for k in rest) if i not in seen]
 
     def _continued(self, query: Query, passage) -> str:
         """The sentence before the quote where the quote goes on with its subject ("…有利害关系的，应当回避。
@@ -490,7 +509,7 @@ class Engine:
                     yield r, score, i
 
     def _text_match(self, word: str, text: str) -> float:
-        return self.gate.match(word, frozenset(), text)
+        return self.gate.text_match(word, text)
 
     # ---- comparison ----------------------------------------------------------------------------
 
@@ -525,7 +544,8 @@ class Engine:
     def _ranked(self, query: Query, scopes, top) -> list[Citation]:
         """Articles by score within the documents that govern the asker (their city's and those it is
         issued under), then any others."""
-        governing = set().union(*(docs for docs, _ in scopes)) if scopes else None
+        governing = (scopes[0][0] if len(scopes) == 1 else frozenset().union(*(docs for docs, _ in scopes))) \
+            if scopes else None
         out, seen = [], set()
         for docs in (governing, None):
             for i, s in self.index.top(query.scores, docs, top):

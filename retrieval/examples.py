@@ -2,8 +2,9 @@
 questions its obligations answer, its cities, the role it names most, an article it has.
 
     examples(engine) -> Examples        the bot's welcome, /help and usage lines
-    example_questions(engine) -> list   questions only (cheap: one pass over the obligations)
+    example_questions(engine) -> list   questions only (made at ingest: engine.digest)
     hint(engine) -> str                 what the engine can answer, said when it abstains
+    digest(duties) -> dict              what ingest keeps for these: the roles and example questions
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .comparison import diff_spans, first_difference
 from .models import Document, Obligation
-from .roles import actor_parts, roles
+from .roles import actor_parts, ranked_roles, roles
 from .statements import CN_NUMERALS, statement
 
 MAX_QUESTION = 36  # characters: an example is read at a glance
@@ -61,16 +62,22 @@ def _deadline_question(o: Obligation) -> str | None:
 
 
 def example_questions(engine, limit: int = 2) -> list[str]:
-    """A period question and a deadline question from the corpus's own obligations, the shortest
-    of those whose actor has the most duties first."""
-    rank = {r: i for i, r in enumerate(roles(engine))}
-    out: list[str] = []
+    return engine.digest["questions"][:limit]
+
+
+def digest(duties: list[Obligation]) -> dict:
+    """The corpus's roles, most duties first, and its example questions: a period question and a
+    deadline question from its own obligations, the shortest of those whose actor has the most
+    duties first. Made once per ingest, as they walk through every duty."""
+    names = ranked_roles(duties)
+    rank = {r: i for i, r in enumerate(names)}
+    questions: list[str] = []
     for make in (_period_question, _deadline_question):
         found = [(rank.get(actor_parts(o.actor)[0], len(rank)), len(q), q)
-                 for o in engine.obligations if (q := make(o)) and len(q) <= MAX_QUESTION]
+                 for o in duties if (q := make(o)) and len(q) <= MAX_QUESTION]
         if found:
-            out.append(min(found)[2])
-    return out[:limit]
+            questions.append(min(found)[2])
+    return {"roles": names, "questions": questions}
 
 
 def _pair(engine) -> list[Document]:

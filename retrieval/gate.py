@@ -24,10 +24,10 @@ WEIGHTS_KEPT = 65536  # words whose weight is remembered
 COMMON_CHARACTER = 12000  # jieba's frequency above which a single character weighs less still
 RARE_IN_LAW = 30  # law articles using a word below which it is the asker's word, not the law's
 EVERYDAY = 2000
-COMMON_SPEECH = 1000  # jieba's frequency above which a word the laws seldom use is everyday speech  # jieba's frequency above which a word the laws do not use is everyday language
+COMMON_SPEECH = 1000  # jieba's frequency above which a word the laws seldom use is everyday speech
 THESAURUS = 0.8  # credit for a word whose synonym (同义词词林) the text uses: 露天 ~ 室外
-ABBREVIATION = 0.75
-PART = 0.8  # credit for the share of a long word the text contains ("放烟花" ~ "烟花")  # credit for a word whose every character occurs in the text (卫健 ~ 卫生健康)
+ABBREVIATION = 0.75  # credit for a word whose characters the text has in order, close together (卫健 ~ 卫生健康)
+PART = 0.8  # credit for the share of a long word the text contains ("放烟花" ~ "烟花")
 
 
 _AMOUNT = re.compile(r"[一二两三四五六七八九十百千几多\d]+[个家户条只次名人项件天日年月周级位种类块元]?")
@@ -122,8 +122,18 @@ class Gate:
         self.general = general  # word → its frequency in everyday Chinese (jieba's dictionary)
         self.corpus_df = corpus_df  # word → number of corpus articles using it
         self.synonyms = synonyms  # word → document words it stands for
-        self.parts = parts  # word → its sub-words (jieba search mode)
+        self._cut = parts  # word → its sub-words (jieba search mode)
         self._weights: dict[str, float] = {}  # weight() is asked per word per clause of every candidate
+        self._parts: dict[str, list[str]] = {}  # … and parts() as often, by match()
+        self._matchers: dict[str, tuple] = {}  # what text_match() needs of a word, found once
+
+    def parts(self, word: str) -> list[str]:
+        p = self._parts.get(word)
+        if p is None:
+            if len(self._parts) >= WEIGHTS_KEPT:
+                self._parts.clear()
+            p = self._parts[word] = self._cut(word)
+        return p
 
     def weight(self, word: str) -> float:
         w = self._weights.get(word)
@@ -152,12 +162,15 @@ class Gate:
             return max(self.weight(p) for p in parts)
         return COLLOQUIAL
 
-    def match(self, word: str, tokens: set[str] | frozenset[str], text: str) -> float:
-        if word in tokens or any(s in tokens or s in text for s in self.synonyms(word)):
+    def match(self, word: str, tokens, text: str) -> float:
+        """How well a text (folded) and its words say a question word, in [0, 1]. The text is looked at
+        before its words, which may be cut only when asked (tokenize.TextWords)."""
+        synonyms = self.synonyms(word)
+        if word in text or any(s in text for s in synonyms) or word in tokens or any(s in tokens for s in synonyms):
             return 1.0
         if len(word) == 1:
-            return 1.0 if word in text else 0.0
-        if word in text or self._parts_found(word, tokens):
+            return 0.0
+        if self._parts_found(word, tokens):
             return 1.0
         if self.legal.get(word, 0) < RARE_IN_LAW and any(s in text for s in thesaurus.synonyms(word)):
             return THESAURUS  # an everyday word for what the text says in its own (露天 ~ 室外)
@@ -165,7 +178,34 @@ class Gate:
             return ABBREVIATION  # not a word of the laws: maybe an abbreviation (卫健 ~ 卫生健康)
         parts = _tiles(word, [p for p in self.parts(word) if p != word and len(p) > 1])
         if len(parts) > 1:  # a compound: the share of its parts the text has ("出国考察": neither)
-            found = sum(p in tokens or p in text for p in parts) / len(parts)
+            found = sum(p in text or p in tokens for p in parts) / len(parts)
+            if found:
+                return PART * found
+        return _in_order(word, text) / len(word) * PART if len(word) >= 3 else 0.0
+
+    def text_match(self, word: str, text: str) -> float:
+        """match(word, {}, text), as fast as a candidate's every sentence and clause, for every question
+        word, needs: what it takes of the word (synonyms, rare or not, sub-words) is found once."""
+        m = self._matchers.get(word)
+        if m is None:
+            if len(self._matchers) >= WEIGHTS_KEPT:
+                self._matchers.clear()
+            rare = len(word) > 1 and self.legal.get(word, 0) < RARE_IN_LAW
+            m = self._matchers[word] = (tuple(self.synonyms(word)), thesaurus.synonyms(word) if rare else None,
+                                        _tiles(word, [p for p in self.parts(word) if p != word and len(p) > 1]))
+        synonyms, rare_synonyms, tiles = m
+        if word in text or any(s in text for s in synonyms):
+            return 1.0
+        if len(word) == 1:
+            return 0.0
+        if rare_synonyms is not None and any(s in text for s in rare_synonyms):
+            return THESAURUS
+        if not any(ch in text for ch in word):
+            return 0.0  # what is left (an abbreviation, a part, the characters in order) needs one of its characters
+        if rare_synonyms is not None and _spread(word, text):
+            return ABBREVIATION
+        if len(tiles) > 1:
+            found = sum(p in text for p in tiles) / len(tiles)
             if found:
                 return PART * found
         return _in_order(word, text) / len(word) * PART if len(word) >= 3 else 0.0

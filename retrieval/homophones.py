@@ -7,7 +7,13 @@ nor a phrase with a function word in it: 不办 is not 补办.
 """
 from __future__ import annotations
 
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable
+
+from .frequencies import WordTable
 
 MAX_LENGTH = 4  # longer unknown strings are names or phrases, not a word mistyped
 NEGATIONS = set("不没未别非无")
@@ -20,16 +26,11 @@ class Homophones:
         self.in_corpus = in_corpus
         self.function_characters = set(function_characters) | NEGATIONS
         self.in_dictionary = in_dictionary
-        self._by_sound: dict[str, str] | None = None  # syllable → its characters, built when first asked
-        self._sounds: dict[int, list[str]] = {}
-        self._found: dict[str, list[str]] = {}
+        self.corrections = lru_cache(maxsize=4096)(self._corrections)
 
-    def corrections(self, word: str) -> list[str]:
+    def _corrections(self, word: str) -> list[str]:
         """The corpus words the word is a mistyping of ([] for a known word or one with no such neighbour)."""
-        found = self._found.get(word)
-        if found is None:
-            found = self._found[word] = self._one_off(word) if self._unknown(word) else []
-        return found
+        return self._one_off(word) if self._unknown(word) else []
 
     def _unknown(self, word: str) -> bool:
         return 2 <= len(word) <= MAX_LENGTH and all(FIRST_CJK <= ord(c) <= LAST_CJK for c in word) \
@@ -61,21 +62,29 @@ class Homophones:
         return list(dict.fromkeys(out))
 
     def _same_sound(self, ch: str) -> str:
-        if self._by_sound is None:
-            self._load()
-        return "".join(self._by_sound.get(s, "") for s in self._sounds.get(ord(ch), []))
+        """The characters sharing a reading with ch (tones ignored), from a table in the user's cache:
+        pypinyin's package import alone loads 50 MB of phrases this never reads."""
+        return "".join(_SOUNDS.get(f"s:{s}") or "" for s in (_SOUNDS.get(f"c:{ch}") or "").split(",") if s)
 
-    def _load(self) -> None:
-        from pypinyin.pinyin_dict import pinyin_dict
 
-        by_sound: dict[str, list[str]] = {}
-        for code, readings in pinyin_dict.items():
-            if FIRST_CJK <= code <= LAST_CJK:
-                sounds = list(dict.fromkeys(_toneless(r) for r in readings.split(",")))
-                self._sounds[code] = sounds
-                for s in sounds:
-                    by_sound.setdefault(s, []).append(chr(code))
-        self._by_sound = {s: "".join(chars) for s, chars in by_sound.items()}
+def _pinyin_json() -> Path | None:
+    spec = importlib.util.find_spec("pypinyin")  # found, not imported
+    path = Path(spec.origin).parent / "pinyin_dict.json" if spec and spec.origin else None
+    return path if path and path.exists() else None
+
+
+def _sound_rows(path: Path):
+    """"c:字" → its toneless readings, comma-separated; "s:reading" → the characters read so."""
+    by_sound: dict[str, list[str]] = {}
+    for code, readings in json.loads(path.read_text(encoding="utf-8")).items():
+        code = int(code)
+        if FIRST_CJK <= code <= LAST_CJK:
+            sounds = list(dict.fromkeys(_toneless(r) for r in readings.split(",")))
+            yield f"c:{chr(code)}", ",".join(sounds)
+            for x in sounds:
+                by_sound.setdefault(x, []).append(chr(code))
+    for x, chars in by_sound.items():
+        yield f"s:{x}", "".join(chars)
 
 
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
@@ -83,3 +92,6 @@ _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ
 
 def _toneless(reading: str) -> str:
     return reading.strip().translate(_TONES)
+
+
+_SOUNDS = WordTable("pinyin", _pinyin_json(), _sound_rows)

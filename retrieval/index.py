@@ -80,14 +80,14 @@ class ArticleIndex:
     """The ranked articles of a corpus. An article's position is its document's offset (documents in corpus
     order) plus its place in the document; positions are what the pickers pass around."""
 
-    def __init__(self, path: Path, docs: list[tuple[int, str, int]], articles_of, words_of, tokenizer: Tokenizer):
-        """docs: (store id, 文号, number of articles) in corpus order; articles_of(doc id) → its articles;
+    def __init__(self, path: Path, docs: list[tuple[int, str, int]], article_of, words_of, tokenizer: Tokenizer):
+        """docs: (store id, 文号, number of articles) in corpus order; article_of(doc id, index) → an article;
         words_of(doc id, idx) → the words the article was indexed under."""
         self.tokenizer = tokenizer
         self._index = tantivy.Index.open(str(path))
         self._schema = self._index.schema
         self._searcher = self._index.searcher()
-        self._articles_of = articles_of
+        self._article_of = article_of
         self._words_of = words_of
         self._ids = [d[0] for d in docs]
         self.doc_of: list[str] = [d[1] for d in docs]  # document number by document order
@@ -102,8 +102,7 @@ class ArticleIndex:
         self._prior = [PRIOR_WEIGHT * document_prior(d[2]) for d in docs]
         self._max_prior = max(self._prior, default=0.0)
         self._scopes: dict[frozenset, tuple[tantivy.Query | None, float]] = {}
-        self.df = lru_cache(maxsize=65536)(self._df)
-        self.token_set = lru_cache(maxsize=4096)(self._token_set)
+        self.df = lru_cache(maxsize=16384)(self._df)
 
     # ---- positions ------------------------------------------------------------------------------
 
@@ -120,7 +119,7 @@ class ArticleIndex:
 
     def article(self, position: int) -> Article:
         k, idx = self.place(position)
-        return self._articles_of(self._ids[k])[idx]
+        return self._article_of(self._ids[k], idx)
 
     def document_number(self, position: int) -> str:
         return self.doc_of[self.place(position)[0]]
@@ -141,7 +140,8 @@ class ArticleIndex:
         df = self.df(word)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
-    def _token_set(self, position: int) -> frozenset[str]:
+    def token_set(self, position: int) -> frozenset[str]:
+        """The words an article was indexed under."""
         k, idx = self.place(position)
         return frozenset(self._words_of(self._ids[k], idx))
 
@@ -169,18 +169,22 @@ class ArticleIndex:
         k = frozenset(docs)
         if k not in self._scopes:
             order = [self._by_number[n] for n in docs if n in self._by_number]
-            q = tantivy.Query.const_score_query(
-                tantivy.Query.term_set_query(self._schema, "doc", [self._ids[o] for o in order]), 0.0)
             if len(self._scopes) > 256:
                 self._scopes.clear()
-            self._scopes[k] = (q, max((self._prior[o] for o in order), default=0.0))
+            if len(set(order)) == len(self._ids):  # every document: no filter to apply
+                self._scopes[k] = (None, self._max_prior)
+            else:
+                q = tantivy.Query.const_score_query(
+                    tantivy.Query.term_set_query(self._schema, "doc", [self._ids[o] for o in order]), 0.0)
+                self._scopes[k] = (q, max((self._prior[o] for o in order), default=0.0))
         return self._scopes[k]
 
-    def search(self, query: tantivy.Query, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
-        """The k best (position, score) of a query in scope, the prior added, best first; exact: the search is
-        widened until the prior cannot bring in an article it left out."""
+    def search(self, query: tantivy.Query, docs: set[str] | None, k: int) -> tuple[list[tuple[int, float]], bool]:
+        """(the k best (position, score) of a query in scope, the prior added, best first — more when more
+        are known to be exact; whether that is every article scoring). Exact: the search is widened until the
+        prior cannot bring in an article it left out."""
         if docs is not None and not docs:
-            return []
+            return [], True
         flt, max_prior = self.scope(docs)
         q = query if flt is None else tantivy.Query.boolean_query([(_MUST, query), (_MUST, flt)])
         fetch = max(FIRST_FETCH, 4 * k)
@@ -195,8 +199,12 @@ class ArticleIndex:
                 if o is not None:  # a document the store no longer has: left out
                     ranked.append((self._offsets[o] + idx, score + self._prior[o]))
             ranked.sort(key=lambda x: (-x[1], x[0]))
-            if len(hits) < fetch or (len(ranked) >= k and ranked[k - 1][1] >= hits[-1][0] + max_prior):
-                return ranked[:k]
+            if len(hits) < fetch:
+                return ranked, True
+            bound = hits[-1][0] + max_prior  # the most an article left out could score
+            exact = next((n for n, (_, s) in enumerate(ranked) if s < bound), len(ranked))
+            if exact >= k:
+                return ranked[:exact], False
             fetch *= 4
 
 
@@ -207,18 +215,18 @@ class Ranking:
     def __init__(self, index: ArticleIndex, query: tantivy.Query | None):
         self._index = index
         self._query = query
-        self._tops: dict[frozenset | None, tuple[list[tuple[int, float]], int]] = {}  # scope → (hits, k asked)
+        self._tops: dict[frozenset | None, tuple[list[tuple[int, float]], bool]] = {}  # scope → (hits, all of them)
         self._known: dict[int, float] = {}
         self._whole: set[str] = set()
 
     def top(self, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
         if self._query is None or k <= 0:
             return []
-        key = None if docs is None else frozenset(docs)
-        have, asked = self._tops.get(key, (None, 0))
-        if have is None or (len(have) < k and len(have) == asked):  # fewer than asked: that is all there is
-            have = self._index.search(self._query, docs, k)
-            self._tops[key] = (have, k)
+        key = None if docs is None or self._index.scope(docs)[0] is None else frozenset(docs)  # all: as None
+        have, complete = self._tops.get(key, (None, False))
+        if have is None or (len(have) < k and not complete):
+            have, complete = self._index.search(self._query, docs, k)
+            self._tops[key] = (have, complete)
             self._known.update(have)
         return have[:k]
 
@@ -228,5 +236,5 @@ class Ranking:
         number = self._index.document_number(position)
         if self._query is not None and number not in self._whole:
             self._whole.add(number)
-            self._known.update(self._index.search(self._query, {number}, len(self._index.positions_of(number))))
+            self._known.update(self._index.search(self._query, {number}, len(self._index.positions_of(number)))[0])
         return self._known.get(position, 0.0)

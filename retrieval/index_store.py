@@ -18,6 +18,7 @@ When the corpus folder is read-only (an installed package), the index lives in t
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -29,17 +30,20 @@ import tantivy
 
 from .corpus import (VOCABULARY_FILES, CorpusError, lexicon_dir, lexicon_file, link_documents, load_document,
                      metadata_files, read_lexicon)
+from .examples import digest
 from .frequencies import cache_dir
 from .index import ArticleIndex, article_tokens, bigrams, entry, key, schema
 from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
 from .references import links
-from .store import Store, StoredDocument
+from .store import READ_CACHE_KB, Store, StoredDocument
 from .tokenize import Tokenizer, quoted_terms
+from .whole_documents import glosses
 
-FORMAT = 6
+FORMAT = 7
 PARALLEL_FROM = 40  # documents to parse before it pays to start a second process
 WRITER_HEAP = 64_000_000  # tantivy's indexing buffer (bytes)
+WRITE_CACHE_KB = 32_768  # SQLite's page cache while writing
 
 
 @dataclass
@@ -100,6 +104,7 @@ def _parse(meta_path: str) -> dict:
         doc = load_document(Path(meta_path))
     except CorpusError as exc:
         return {"error": str(exc)}
+    doc.glosses = glosses(doc)
     return {"document": asdict(doc), "duties": [asdict(o) for o in extract(doc)], "links": links(doc),
             "terms": sorted(quoted_terms("".join(a.body for a in doc.articles)))}
 
@@ -120,7 +125,7 @@ def _tokenize(articles: list[Article], tokenizer: Tokenizer | None = None) -> li
 def _document(data: dict) -> Document:
     return Document(meta=DocumentMeta(**data["meta"]), articles=[Article(**a) for a in data["articles"]],
                     parts=data["parts"], preamble=data["preamble"], layout=data["layout"],
-                    warnings=data["warnings"])
+                    warnings=data["warnings"], glosses=[tuple(g) for g in data["glosses"]])
 
 
 # ---- the whole index --------------------------------------------------------------------------------
@@ -145,10 +150,10 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
 
     terms = sorted({t for s in stored.values() for t in s[3]})
     tokenizer = make_tokenizer(corpus_dir, terms)
-    documents = [StoredDocument(store, stored[m.stem][0], stored[m.stem][2]) for m in metas]
+    documents = [StoredDocument(store, stored[m.stem][0], stored[m.stem][2], stored[m.stem][4]) for m in metas]
     link_documents(documents)
     docs = [(stored[m.stem][0], d.doc_number, stored[m.stem][4]) for m, d in zip(metas, documents)]
-    index = ArticleIndex(root / "tantivy", docs, store.articles, store.words, tokenizer)
+    index = ArticleIndex(root / "tantivy", docs, store.article, store.words, tokenizer)
     return Loaded(documents, store, index, tokenizer, rebuilt)
 
 
@@ -219,6 +224,7 @@ def _update(corpus_dir: Path, root: Path, store: Store, stored: dict, stale: lis
 
     ix = tantivy.Index.open(str(root / "tantivy"))
     writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)  # one thread: the same index whatever the run
+    store.db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")  # writing every row wants SQLite's pages at hand
     store.begin()
     try:
         for slug in replaced:
@@ -254,6 +260,7 @@ def _update(corpus_dir: Path, root: Path, store: Store, stored: dict, stale: lis
                 writer.add_document(entry(doc_id, idx, words, grams))
         writer.commit()
         writer.wait_merging_threads()
+        store.set_info("digest", json.dumps(digest(list(store.all_duties())), ensure_ascii=False))
         store.set_info("complete", "1")
         store.commit()
     except BaseException:
@@ -261,6 +268,7 @@ def _update(corpus_dir: Path, root: Path, store: Store, stored: dict, stale: lis
         raise
     finally:
         bar.close()
+        store.db.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
     return len(stale)
 
 

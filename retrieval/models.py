@@ -50,6 +50,8 @@ class Document:
     preamble: str = ""  # addressee and introduction before the first part
     warnings: list[str] = field(default_factory=list)  # what the parser noticed (gaps, duplicates)
     layout: str = ""  # how the articles are numbered, as the parser recognized it
+    # quoted terms spelled out in brackets: (term, what it stands for, article index; -1: the preamble), found at ingest
+    glosses: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def doc_number(self) -> str:
@@ -65,6 +67,10 @@ class Document:
 
     def article(self, number: int) -> Article | None:
         return next((a for a in self.articles if a.number == number), None)
+
+    def headings(self) -> list[str]:
+        """Each article's heading ("" for none), in order."""
+        return [a.heading for a in self.articles]
 
 
 @dataclass

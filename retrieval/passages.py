@@ -36,6 +36,27 @@ class Passage:
 _OPENS_LIST = re.compile(r"(?<=[：:])(?=[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])")
 
 
+PREPARED_KEPT = 2048  # articles whose sentences and clauses stay split and folded
+_prepared_cache: dict[tuple[str, str], tuple] = {}
+
+
+def _prepared(article: Article) -> tuple[list[str], list[tuple[str, str, list[str], list[str]]], str]:
+    """(sentences, each with its fold, clauses and their folds, all the folds in one text): an article's
+    candidates are weighed for question after question."""
+    k = (article.heading, article.body)
+    found = _prepared_cache.get(k)
+    if found is None:
+        if len(_prepared_cache) >= PREPARED_KEPT:
+            _prepared_cache.clear()
+        sentences = _sentences(article)
+        split = [(s, fold(s), clauses, [fold(c) for c in clauses])
+                 for s in sentences for clauses in [split_clauses(s) or [s]]]
+        # every text a match is asked of is part of this one: a word it lacks, they all lack
+        everything = "\n".join(t for _, fs, _, folded in split for t in (fs, *folded))
+        found = _prepared_cache[k] = (sentences, split, everything)
+    return found
+
+
 def _sentences(article: Article) -> list[str]:
     sentences = article.sentences
     if article.heading and len(sentences) > 1 and sentences[0].startswith(article.heading):
@@ -49,15 +70,15 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
                  amounts: dict[str, float] | None = None) -> Passage:
     """The clause covering most question weight (match(word, text) ∈ [0, 1]), a clause with the fact first.
     Words of the document's title (宪法宣誓 in a 宪法宣誓办法) tell little which of its sentences is meant."""
-    sentences = _sentences(article)
+    sentences, split, everything = _prepared(article)
     words = list(dict.fromkeys(words))  # a word asked twice ("乡镇…乡镇") is still one thing asked
     if title:
         ftitle = fold(title)
         weights = {w: weight(w) * (TITLE_SHARE if match(w, ftitle) >= 1.0 else 1.0) for w in words}
         weight = weights.__getitem__
-    # each sentence with its clauses, as written and folded: split and folded once, read by every step below
-    split = [(s, fold(s), clauses, [fold(c) for c in clauses])
-             for s in sentences for clauses in [split_clauses(s) or [s]]]
+    bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in words))
+    # a word the article does not have anywhere adds nothing to any of its clauses: left out of the sums
+    words = [w for w in words if match(w, everything) > 0]
 
     def clause_facts(asked: list[str] | None) -> list[list[bool]]:
         return [[bool(fact and fact.search(fc)) and _does_asked(_onward(folded, k), asked, match)
@@ -66,7 +87,6 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
     stated = clause_facts(asked)
     if asked and not any(map(any, stated)):  # the asked words said in a clause naming a body
         stated = clause_facts(None)  # none: any body it names may be the one
-    bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in words))
     best: Passage | None = None
     best_score = -1.0
     for si, (s, fs, clauses, folded) in enumerate(split):

@@ -3,6 +3,9 @@ one of them (role_matches), and the scope of a lookup (docs_for_city). A name th
 hold raises ScopeError with a one-line message meant for the user."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from .models import Obligation
 from .obligations import actor_match
 from .text import PUNCT, fold, truncate
 
@@ -60,13 +63,20 @@ def role_matches(role: str, actor: str) -> bool:
 
 
 def roles(engine, city: str | None = None) -> list[str]:
-    """The actors the documents in scope name, one per entry of an actor list, most duties first."""
+    """The actors the documents in scope name, one per entry of an actor list, most duties first
+    (the whole corpus's list was made at ingest: engine.digest)."""
+    if city is None or city == "":
+        return engine.digest["roles"]
     docs = docs_for_city(engine, city)
+    return ranked_roles(o for o in engine.obligations if o.doc_number in docs)
+
+
+def ranked_roles(duties: Iterable[Obligation]) -> list[str]:
+    """The actors of the duties, one per entry of an actor list, most duties first."""
     counts: dict[str, int] = {}
-    for o in engine.obligations:
-        if o.doc_number in docs:
-            for part in actor_parts(o.actor):
-                counts[part] = counts.get(part, 0) + 1
+    for o in duties:
+        for part in actor_parts(o.actor):
+            counts[part] = counts.get(part, 0) + 1
     return sorted(counts, key=lambda p: (-counts[p], p))
 
 

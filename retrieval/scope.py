@@ -30,6 +30,9 @@ class Scope:
         # every name a question may use for a place that has documents: 苏州, 苏州市, 丰泽区, 丰泽
         self.place_names = sorted({n for p in self.place_of.values() if p for n in (p.name, p.short)}
                                   | set(self.cities), key=len, reverse=True)
+        # folded, with the pattern that takes each out of a question (asked of every question)
+        self._names = [(n, fold(n), re.compile(re.escape(fold(n)) + "[市区县]?")) for n in self.place_names]
+        self._scopes: dict[str | None, list[tuple[frozenset[str], str]]] = {}
 
     def resolve_city(self, name: str | None) -> str | None:
         """'苏州市' / '蘇州' → '苏州'; a place without documents of its own ('青岛') → its short name when
@@ -49,18 +52,19 @@ class Scope:
         """Places with documents that a question names, in the order it names them (short names)."""
         found: list[tuple[int, str]] = []
         text = fq
-        for name in self.place_names:
-            at = text.find(fold(name))
+        for name, folded, _ in self._names:
+            at = text.find(folded)
             if at >= 0:
                 place = places().named(name)
                 found.append((at, place.short if place else name))
-                text = text.replace(fold(name), " " * len(name))
+                text = text.replace(folded, " " * len(name))
         return list(dict.fromkeys(n for _, n in sorted(found)))
 
     def without_places(self, fq: str) -> str:
         """A question with its place names taken out: they choose the scope, not the clause."""
-        for c in self.place_names:
-            fq = re.sub(re.escape(fold(c)) + "[市区县]?", _leave_office, fq)
+        for _, folded, pattern in self._names:
+            if folded in fq:
+                fq = pattern.sub(_leave_office, fq)
         return fq
 
     def own(self, city: str) -> set[str]:
@@ -69,8 +73,17 @@ class Scope:
         return {d.doc_number for d in self.documents
                 if d.city == city or (asker is not None and self.place_of[d.doc_number] == asker)}
 
-    def scopes(self, city: str | None) -> list[tuple[set[str], str]]:
-        """The documents that govern an asker of this place, nearest first, as (documents, kind)."""
+    def scopes(self, city: str | None) -> list[tuple[frozenset[str], str]]:
+        """The documents that govern an asker of this place, nearest first, as (documents, kind); found
+        once per place (the index keeps a filter per scope, and knows a frozenset at once)."""
+        found = self._scopes.get(city or None)
+        if found is None:
+            if len(self._scopes) > 1024:
+                self._scopes.clear()
+            found = self._scopes[city or None] = [(frozenset(docs), kind) for docs, kind in self._find(city)]
+        return found
+
+    def _find(self, city: str | None) -> list[tuple[set[str], str]]:
         if not city:
             return [(set(self.by_number), "all")]
         own = self.own(city)

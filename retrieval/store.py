@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS links (doc INTEGER NOT NULL, src INTEGER NOT NULL, ds
 CREATE INDEX IF NOT EXISTS links_by_doc ON links (doc);
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-MAX_CACHED = 256  # documents whose articles stay in memory
+MAX_DOCUMENTS = 8  # documents whose articles all stay in memory (a law's run to hundreds)
+READ_CACHE_KB = 256
+MAX_ARTICLES = 1024  # articles read one at a time (the candidates of a question) that stay
 
 
 class Store:
@@ -36,11 +38,14 @@ class Store:
         self.path = Path(path)
         uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        # a serving process reads a few rows per question: a small page cache (SQLite's default is 2 MB)
+        self.db.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
         if not readonly:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(SCHEMA)
         self._articles: OrderedDict[int, list[Article]] = OrderedDict()
-        self._duties: dict[int, Obligation] = {}
+        self._article: OrderedDict[tuple[int, int], Article] = OrderedDict()
+        self._duties: OrderedDict[int, Obligation] = OrderedDict()
 
     def close(self) -> None:
         self.db.close()
@@ -58,17 +63,31 @@ class Store:
                     "SELECT id, slug, sig, head, terms, n_articles FROM documents")]
 
     def articles(self, doc_id: int) -> list[Article]:
-        """A document's articles, read once and kept while it is among the last MAX_CACHED asked for."""
+        """A document's articles, read once and kept while it is among the last MAX_DOCUMENTS asked for."""
         cached = self._articles.get(doc_id)
         if cached is not None:
             self._articles.move_to_end(doc_id)
             return cached
         rows = self.db.execute("SELECT data FROM articles WHERE doc = ? ORDER BY idx", (doc_id,)).fetchall()
         arts = [Article(**json.loads(r[0])) for r in rows]
-        self._articles[doc_id] = arts
-        if len(self._articles) > MAX_CACHED:
-            self._articles.popitem(last=False)
+        _keep(self._articles, doc_id, arts, MAX_DOCUMENTS)
         return arts
+
+    def article(self, doc_id: int, idx: int) -> Article:
+        """One article: from its document when that is in memory, else read alone (and kept a while)."""
+        whole = self._articles.get(doc_id)
+        if whole is not None:
+            return whole[idx]
+        a = self._article.get((doc_id, idx))
+        if a is not None:
+            self._article.move_to_end((doc_id, idx))
+            return a
+        row = self.db.execute("SELECT data FROM articles WHERE doc = ? AND idx = ?", (doc_id, idx)).fetchone()
+        if row is None:
+            raise IndexError(f"no article {idx} in document {doc_id}")
+        a = Article(**json.loads(row[0]))
+        _keep(self._article, (doc_id, idx), a, MAX_ARTICLES)
+        return a
 
     def words(self, doc_id: int, idx: int) -> list[str]:
         """The words an article was indexed under (search mode, with repeats)."""
@@ -79,7 +98,8 @@ class Store:
         o = self._duties.get(duty_id)
         if o is None:
             row = self.db.execute("SELECT data FROM duties WHERE id = ?", (duty_id,)).fetchone()
-            o = self._duties[duty_id] = Obligation(**json.loads(row[0]))
+            o = Obligation(**json.loads(row[0]))
+            _keep(self._duties, duty_id, o, MAX_ARTICLES)
         return o
 
     def duty_ids(self, doc_id: int | None = None, idx: int | None = None) -> list[int]:
@@ -88,14 +108,10 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT id FROM duties WHERE doc = ? AND idx = ? ORDER BY id",
                                               (doc_id, idx))]
 
-    def all_duties(self) -> list[tuple[int, Obligation]]:
-        out = []
-        for i, data in self.db.execute("SELECT id, data FROM duties ORDER BY id"):
-            o = self._duties.get(i)
-            if o is None:
-                o = self._duties[i] = Obligation(**json.loads(data))
-            out.append((i, o))
-        return out
+    def all_duties(self):
+        """Every duty in id order, read afresh (a walk through all of them does not stay in memory)."""
+        for (data,) in self.db.execute("SELECT data FROM duties ORDER BY id").fetchall():
+            yield Obligation(**json.loads(data))
 
     def links(self, doc_id: int) -> list[tuple[int, int]]:
         return self.db.execute("SELECT src, dst FROM links WHERE doc = ?", (doc_id,)).fetchall()
@@ -122,7 +138,8 @@ class Store:
             links: list[tuple[int, int]]) -> None:
         """A document without its words (set_words adds them once cut)."""
         head = {"meta": asdict(doc.meta), "parts": doc.parts, "preamble": doc.preamble, "layout": doc.layout,
-                "warnings": doc.warnings}
+                "warnings": doc.warnings, "glosses": doc.glosses,
+                "headings": doc.headings() if any(a.heading for a in doc.articles) else []}
         self.db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
                         (doc_id, slug, sig, _dumps(head), _dumps(terms), len(doc.articles)))
         self.db.executemany("INSERT INTO articles VALUES (?, ?, ?)",
@@ -130,7 +147,7 @@ class Store:
         self.db.executemany("INSERT INTO duties (doc, idx, data) VALUES (?, ?, ?)",
                             [(doc_id, o.article_index, _dumps(asdict(o))) for o in duties])
         self.db.executemany("INSERT INTO links VALUES (?, ?, ?)", [(doc_id, s, d) for s, d in links])
-        self._articles.pop(doc_id, None)
+        self._forget(doc_id)
 
     def set_words(self, doc_id: int, idx: int, words: list[str]) -> None:
         self.db.execute("INSERT OR REPLACE INTO words VALUES (?, ?, ?)", (doc_id, idx, " ".join(words)))
@@ -138,8 +155,19 @@ class Store:
     def drop(self, doc_id: int) -> None:
         for table in ("documents", "articles", "words", "duties", "links"):
             self.db.execute(f"DELETE FROM {table} WHERE {'id' if table == 'documents' else 'doc'} = ?", (doc_id,))
-        self._articles.pop(doc_id, None)
+        self._forget(doc_id)
         self._duties.clear()
+
+    def _forget(self, doc_id: int) -> None:
+        self._articles.pop(doc_id, None)
+        for k in [k for k in self._article if k[0] == doc_id]:
+            del self._article[k]
+
+
+def _keep(cache: OrderedDict, k, value, limit: int) -> None:
+    cache[k] = value
+    if len(cache) > limit:
+        cache.popitem(last=False)
 
 
 def _dumps(data) -> str:
@@ -149,11 +177,18 @@ def _dumps(data) -> str:
 class StoredDocument(Document):
     """A document whose articles are read from the store when a question first needs them."""
 
-    def __init__(self, store: Store, doc_id: int, head: dict):
+    def __init__(self, store: Store, doc_id: int, head: dict, n_articles: int):
         self._store = store
         self.store_id = doc_id
         super().__init__(meta=DocumentMeta(**head["meta"]), articles=[], parts=head["parts"],
-                         preamble=head["preamble"], layout=head["layout"], warnings=head["warnings"])
+                         preamble=head["preamble"], layout=head["layout"], warnings=head["warnings"],
+                         glosses=[tuple(g) for g in head["glosses"]])
+        self._headings = head["headings"]
+        self._size = n_articles
+
+    def headings(self) -> list[str]:
+        """Kept in the head: which item is headed by what is asked without reading the articles."""
+        return self._headings or [""] * self._size
 
     @property
     def articles(self) -> list[Article]:
@@ -175,7 +210,7 @@ class Duties:
         return self._store.duty(duty_id)
 
     def __iter__(self):
-        return (o for _, o in self._store.all_duties())
+        return self._store.all_duties()
 
     def __len__(self) -> int:
         return self._store.db.execute("SELECT count(*) FROM duties").fetchone()[0]

@@ -10,6 +10,8 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
+from .frequencies import WordTable
+
 
 def _cilin_path() -> Path | None:
     spec = importlib.util.find_spec("word_similarity")
@@ -19,31 +21,28 @@ def _cilin_path() -> Path | None:
     return path if path.exists() else None
 
 
-@lru_cache(maxsize=1)
-def _groups() -> dict[str, list[tuple[str, ...]]]:
-    """word → the synonym groups it belongs to."""
-    path = _cilin_path()
-    out: dict[str, list[tuple[str, ...]]] = {}
-    if path is None:
-        return out
+def _group_rows(path: Path):
+    """word → the synonym groups it belongs to, each group's words space-separated, groups by "|"."""
+    out: dict[str, list[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         code, _, rest = line.partition(" ")
-        if not code.endswith("="):
-            continue
-        group = tuple(rest.split())
-        if len(group) < 2:
+        group = rest.split()
+        if not code.endswith("=") or len(group) < 2:
             continue
         for w in group:
-            out.setdefault(w, []).append(group)
-    return out
+            out.setdefault(w, []).append(" ".join(group))
+    return ((w, "|".join(groups)) for w, groups in out.items())
 
 
-@lru_cache(maxsize=65536)
+_groups = WordTable("cilin", _cilin_path(), _group_rows)
+
+
+@lru_cache(maxsize=8192)
 def synonyms(word: str) -> tuple[str, ...]:
     """The word's synonyms; single characters only for a single-character word (口 is no synonym of 人员)."""
     found: dict[str, None] = {}
-    for group in _groups().get(word, []):
-        for w in group:
+    for group in (_groups.get(word) or "").split("|"):
+        for w in group.split():
             if w != word and (len(w) > 1 or len(word) == 1):
                 found[w] = None
     return tuple(found)

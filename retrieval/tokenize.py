@@ -17,6 +17,36 @@ def quoted_terms(text: str) -> set[str]:
     return {fold(m.group(1)) for m in _QUOTED_TERM.finditer(text) if not re.search(r"[，,。、\s]", m.group(1))}
 
 
+SEPARATOR = "|"  # between the pieces of a text put together (a heading and a sentence): no word spans it
+
+
+class Substrings:
+    """Every substring of a text taken for one of its words: what a text could match at most."""
+
+    def __init__(self, text: str):
+        self.folded = fold(text)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.folded
+
+
+class TextWords:
+    """A text's words as a set that cuts the text only when asked about a word the text holds (a word
+    it does not hold cannot be one of its words): most questions' words are told apart by the text."""
+
+    def __init__(self, tokenizer: "Tokenizer", text: str):
+        self._tokenizer, self._text = tokenizer, text
+        self.folded = fold(text)
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if word not in self.folded:
+            return False
+        if self._words is None:
+            self._words = frozenset(self._tokenizer.words(self._text))
+        return word in self._words
+
+
 class Tokenizer:
     def __init__(self, words=(), synonyms: dict[str, list[str]] | None = None, stopwords=()):
         # A private segmenter: our dictionary must not leak into other users of jieba.

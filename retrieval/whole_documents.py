@@ -88,11 +88,12 @@ GLOSS_QUOTE = 160  # a preamble runs long: the quote is the stretch around the t
 _GLOSS = re.compile(r"“([^“”]{2,12})”[（(]([^（）()]{4,120})[）)]")
 
 
-def glosses(doc: Document) -> list[tuple[str, str, Article | None]]:
-    """(term, what the brackets spell out, the article saying it; None for the preamble) of a document."""
-    out = [(m.group(1), m.group(2), None) for m in _GLOSS.finditer(doc.preamble)]
+def glosses(doc: Document) -> list[tuple[str, str, int]]:
+    """(term, what the brackets spell out, index of the article saying it; -1 for the preamble) of a
+    document: found at ingest (Document.glosses)."""
+    out = [(m.group(1), m.group(2), -1) for m in _GLOSS.finditer(doc.preamble)]
     for a in doc.articles:
-        out += [(m.group(1), m.group(2), a) for m in _GLOSS.finditer(a.body)]
+        out += [(m.group(1), m.group(2), a.index) for m in _GLOSS.finditer(a.body)]
     return out
 
 
@@ -101,10 +102,11 @@ def glossed_term(engine: Context, fq: str, docs: set[str]) -> Pick | None:
     answered with the brackets, from the preamble as well as from an article."""
     for number in sorted(docs):
         doc = engine.by_number[number]
-        for term, gloss, article in engine.glosses(doc):
+        for term, gloss, idx in doc.glosses:
             if fold(term) not in fq:
                 continue
             line = f"“{term}”：{gloss}"
+            article = doc.articles[idx] if idx >= 0 else None
             if article is None:  # the preamble, cited as the document's 序言
                 article = Article(doc.doc_number, -1, None, PREAMBLE, "", doc.preamble, kind="preamble",
                                   sentences=split_sentences(doc.preamble))
