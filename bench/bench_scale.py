@@ -190,19 +190,23 @@ def same_index(a: Path, b: Path) -> bool:
     return rows[0] == rows[1]
 
 
-def replicate(source: Path, target: Path, copies: int) -> None:
-    """The laws `copies` times, each copy a distinct document (title and file name numbered)."""
-    target.mkdir(parents=True)
-    for k in range(copies):
-        for y in sorted(source.glob("*.yaml")):
-            text = y.read_text(encoding="utf-8")
+def replicate(corpus: Path, target: Path, copies: int) -> None:
+    """A corpus holding the ingested laws `copies` times, each copy a distinct document (its title and
+    文号 numbered, its files renamed; the texts hard-linked). Its index is built by the first load."""
+    import yaml
+
+    docs = target / "documents"
+    docs.mkdir(parents=True)
+    for y in sorted((corpus / "documents").glob("*.yaml")):
+        meta = yaml.safe_load(y.read_text(encoding="utf-8"))
+        text = corpus / "documents" / (meta.get("text_file") or f"{y.stem}.txt")
+        for k in range(copies):
             stem = f"{y.stem}-c{k}"
-            lines = [f"title: {line[6:].strip()}（副本{k}）" if line.startswith("title:") else
-                     f"text_file: {stem}.txt" if line.startswith("text_file:") else line for line in text.splitlines()]
-            (target / f"{stem}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-            txt = source / (next((ln.split(":", 1)[1].strip() for ln in text.splitlines()
-                                  if ln.startswith("text_file:")), "") or f"{y.stem}.txt")
-            os.link(txt, target / f"{stem}.txt")
+            copy = dict(meta, title=f"{meta['title']}（副本{k}）", text_file=f"{stem}{text.suffix}")
+            if copy.get("doc_number"):
+                copy["doc_number"] = f"{copy['doc_number']}（副本{k}）"
+            (docs / f"{stem}.yaml").write_text(yaml.safe_dump(copy, allow_unicode=True), encoding="utf-8")
+            os.link(text, docs / copy["text_file"])
 
 
 # ---- the run ------------------------------------------------------------------------------------------
@@ -255,9 +259,9 @@ def main() -> int:
         print(f"| start + first answer: RSS | {start_rss:.0f} MB | – | – | – |")
         if args.copies:
             big = work / "big"
-            replicate(STARD / "laws", work / "copies", args.copies)
-            big_s, big_rss = ingest(work / "copies", big)
-            shutil.rmtree(work / "copies")
+            replicate(corpus, big, args.copies)
+            big_s, big_rss, _ = timed([sys.executable, "-c", "import sys; from retrieval import index_store; "
+                                       "index_store.load(sys.argv[1])", str(big)])
             bstart, brss = cold_start(big, qs[0]["q"], runs=3)
             b = run_child("policybot", big, qs)
             n = sqlite3.connect(str(big / ".index" / "store.sqlite")).execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -44,6 +44,7 @@ MIN_COVERAGE = 0.5
 MIN_MATCHED = 1.0
 NATIONAL_MARGIN = 0.15  # … and this much more where the asker's place is silent and national documents answer
 MIN_COVERAGE_OPEN = 0.7  # … for a question that asks for no particular kind of fact: nothing else to check
+RARE_SHARE = 1 / 2500  # articles using a question word, below which (as a share) its synonyms are searched too
 FACT_CANDIDATES = 5  # articles weighed for a fact question, best-scoring first
 DEFINES_BONUS = 1.0  # a defining sentence's advantage for a question about a term as the document uses it
 PASSAGE_WEIGHT = 0.5  # how much the best sentence's share of the question counts in choosing the article
@@ -79,6 +80,7 @@ class Engine:
         # a duty's words and lead-up, asked for by every question its article is a candidate of
         self.duty_words = functools.lru_cache(maxsize=4096)(self._duty_words)
         self.duty_text = functools.lru_cache(maxsize=4096)(self._lead_up)
+        self._fold = functools.lru_cache(maxsize=4096)(fold)  # the pieces a candidate is judged with, folded once
         self._speaker = {d.doc_number: _speaker(d) for d in documents}
         self.scope = Scope(documents)
         self.references = References(index, lambda k: store.links(index.store_id(k)))
@@ -210,7 +212,9 @@ class Engine:
         topic = self.query_words(fq, precise=True)
         if not words or not topic:
             return self._abstain(intent, [], notes, top, "这句话里没有可以查的内容。")
-        scores = self.index.scores(self._expand(words), self.tokenizer.strip_frames(self.scope.without_places(fq)))
+        # one search per scope serves both the answer's candidates and its citations
+        scores = self.index.scores(self._expand(words), self.tokenizer.strip_frames(self.scope.without_places(fq)),
+                                   at_least=max(FACT_CANDIDATES, top + 1))
         ftype = question_type(self.fact_types, fq)
         query = Query(fq, words, topic, scores, role, ftype, self._focus(fq, ftype), self._asked(fq, ftype),
                       stated_amounts(fq))
@@ -327,19 +331,20 @@ class Engine:
         """The text answering names what a measured question asks about."""
         return query.focus is None or self.gate.match(query.focus, words, words.folded) >= FOCUS_MATCH
 
-    def _covers(self, query: Query, text: str, margin: float) -> bool:
-        """Whether a text could hold the answer: names the focus and covers enough of the question, its
-        every substring taken for a word (so a part of it covers no more)."""
-        whole = Substrings(text)
+    def _covers(self, query: Query, folded: str, margin: float) -> bool:
+        """Whether a text (folded) could hold the answer: names the focus and covers enough of the question,
+        its every substring taken for a word (so a part of it covers no more)."""
+        whole = Substrings(folded)
         least = (MIN_COVERAGE if query.ftype else MIN_COVERAGE_OPEN) + margin
         return self._names_focus(query, whole) and self.coverage(query.topic, whole, whole.folded) >= least
 
     def _expand(self, words: list[str]) -> list[str]:
-        """The lexicon's synonyms of each word, and for a word the corpus never uses, the thesaurus's
-        synonyms that it does use (露天 → 室外)."""
+        """The lexicon's synonyms of each word, and for a word the corpus never or hardly uses (in a large
+        corpus, a word a handful of articles happen to hold), the thesaurus's synonyms that it does use
+        (露天 → 室外)."""
         out = self.tokenizer.expand(words)
         for w in words:
-            if not self.index.df(w):
+            if self.index.df(w) <= self.index.size * RARE_SHARE:
                 out.extend(s for s in thesaurus.synonyms(w) if self.index.df(s))
         return out
 
@@ -412,9 +417,10 @@ class Engine:
             cited = [self.index.article(c).body for c in ([via] if via is not None else self.references.cites(i))[:CITED_KEPT]]
             # what the sentence chosen below is judged with is part of the article as a whole: an article
             # whose whole text does not name the focus or cover enough of the question is not read further
-            whole = SEPARATOR.join([article.part, article.heading, article.body, self._speaker[article.doc_number],
-                                    *cited])
-            if not self._covers(query, whole, margin):
+            body = self._fold(article.body)
+            if not self._covers(query, SEPARATOR.join([self._fold(article.part), self._fold(article.heading), body,
+                                                       *map(self._fold, [self._speaker[article.doc_number], *cited])]),
+                                margin):
                 continue
             passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=list_wanted,
@@ -434,10 +440,12 @@ class Engine:
             if score / top_score + 1.0 + fact_bonus + sentence_share + bonuses <= best_value:
                 continue  # all it lacks is its coverage, and even a full one would not make it the best
             # the sentence with its heading and who speaks in it (a notice's items are terse)
-            where = SEPARATOR.join([article.part, article.heading, self._continued(query, passage), passage.sentence,
-                                    self._speaker[article.doc_number], *cited])
-            tokens = TextWords(self.tokenizer, where)
-            if not self._names_focus(query, TextWords(self.tokenizer, where + SEPARATOR + article.body)):
+            pieces = [article.part, article.heading, self._continued(query, passage), passage.sentence,
+                      self._speaker[article.doc_number], *cited]
+            where = SEPARATOR.join(pieces)
+            tokens = TextWords(self.tokenizer, where, SEPARATOR.join(map(self._fold, pieces)))
+            if not self._names_focus(query, TextWords(self.tokenizer, where + SEPARATOR + article.body,
+                                                      tokens.folded + SEPARATOR + body)):
                 continue  # "退休年龄是多少" is not answered by an article that never speaks of it
             coverage = self.coverage(query.topic, tokens, tokens.folded)
             if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin:

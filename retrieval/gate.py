@@ -165,35 +165,40 @@ class Gate:
     def match(self, word: str, tokens, text: str) -> float:
         """How well a text (folded) and its words say a question word, in [0, 1]. The text is looked at
         before its words, which may be cut only when asked (tokenize.TextWords)."""
-        synonyms = self.synonyms(word)
+        synonyms, rare_synonyms, tiles, parts = self._matcher(word)
         if word in text or any(s in text for s in synonyms) or word in tokens or any(s in tokens for s in synonyms):
             return 1.0
         if len(word) == 1:
             return 0.0
-        if self._parts_found(word, tokens):
-            return 1.0
-        if self.legal.get(word, 0) < RARE_IN_LAW and any(s in text for s in thesaurus.synonyms(word)):
+        if len(word) >= 3 and _covered(word, [p for p in parts if p in tokens]):
+            return 1.0  # found sub-words cover every character ("走访调研" in "调研走访")
+        if rare_synonyms is not None and any(s in text for s in rare_synonyms):
             return THESAURUS  # an everyday word for what the text says in its own (露天 ~ 室外)
-        if self.legal.get(word, 0) < RARE_IN_LAW and _spread(word, text):
+        if rare_synonyms is not None and _spread(word, text):
             return ABBREVIATION  # not a word of the laws: maybe an abbreviation (卫健 ~ 卫生健康)
-        parts = _tiles(word, [p for p in self.parts(word) if p != word and len(p) > 1])
-        if len(parts) > 1:  # a compound: the share of its parts the text has ("出国考察": neither)
-            found = sum(p in text or p in tokens for p in parts) / len(parts)
+        if len(tiles) > 1:  # a compound: the share of its parts the text has ("出国考察": neither)
+            found = sum(p in text or p in tokens for p in tiles) / len(tiles)
             if found:
                 return PART * found
         return _in_order(word, text) / len(word) * PART if len(word) >= 3 else 0.0
 
-    def text_match(self, word: str, text: str) -> float:
-        """match(word, {}, text), as fast as a candidate's every sentence and clause, for every question
-        word, needs: what it takes of the word (synonyms, rare or not, sub-words) is found once."""
+    def _matcher(self, word: str) -> tuple:
+        """What matching needs of a word, found once: (its synonyms, the thesaurus's if the laws seldom use
+        it else None, its sub-words side by side, its sub-words)."""
         m = self._matchers.get(word)
         if m is None:
             if len(self._matchers) >= WEIGHTS_KEPT:
                 self._matchers.clear()
             rare = len(word) > 1 and self.legal.get(word, 0) < RARE_IN_LAW
+            parts = [p for p in self.parts(word) if p != word and len(p) > 1]
             m = self._matchers[word] = (tuple(self.synonyms(word)), thesaurus.synonyms(word) if rare else None,
-                                        _tiles(word, [p for p in self.parts(word) if p != word and len(p) > 1]))
-        synonyms, rare_synonyms, tiles = m
+                                        _tiles(word, parts), parts)
+        return m
+
+    def text_match(self, word: str, text: str) -> float:
+        """match(word, {}, text), as fast as a candidate's every sentence and clause, for every question
+        word, needs: what it takes of the word (synonyms, rare or not, sub-words) is found once."""
+        synonyms, rare_synonyms, tiles, _ = self._matcher(word)
         if word in text or any(s in text for s in synonyms):
             return 1.0
         if len(word) == 1:
@@ -209,12 +214,6 @@ class Gate:
             if found:
                 return PART * found
         return _in_order(word, text) / len(word) * PART if len(word) >= 3 else 0.0
-
-    def _parts_found(self, word: str, tokens) -> bool:
-        """Found sub-words cover every character ("走访调研" in "调研走访")."""
-        if len(word) < 3:
-            return False
-        return _covered(word, [p for p in self.parts(word) if len(p) > 1 and p != word and p in tokens])
 
     def enough(self, c: "Coverage", matched: float) -> bool:
         """Covers words enough of the question (a question of everyday words only asks little, so it

@@ -24,8 +24,8 @@ from .models import Article
 from .text import fold
 from .tokenize import Tokenizer
 
-BIGRAM_WEIGHT = 0.5
-PRIOR_WEIGHT = 2.0
+BIGRAM_WEIGHT = 0.5  # a character bigram of the question against a word of it (askers write words the documents do not)
+PRIOR_WEIGHT = 3.0  # × log(articles of the document): a code outranks a one-page rule on a near tie
 FIRST_FETCH = 40  # hits asked of tantivy at first; four times as many while the prior could reorder more
 _NOT_IN_BIGRAM = re.compile(r"[\s\W_]")
 _SHOULD, _MUST = tantivy.Occur.Should, tantivy.Occur.Must
@@ -147,13 +147,14 @@ class ArticleIndex:
 
     # ---- ranking --------------------------------------------------------------------------------
 
-    def scores(self, query_words: list[str], folded_text: str = "") -> "Ranking":
-        """A question's ranking: its articles' scores, found when first asked for (see Ranking)."""
+    def scores(self, query_words: list[str], folded_text: str = "", at_least: int = 1) -> "Ranking":
+        """A question's ranking: its articles' scores, found when first asked for (see Ranking). at_least:
+        the most articles of a scope the question will want, searched for the first time it is asked."""
         clauses = [(_SHOULD, self._term("words", w)) for w in query_words]
         if folded_text:
             clauses += [(_SHOULD, tantivy.Query.boost_query(self._term("grams", g), BIGRAM_WEIGHT))
                         for g in bigrams(folded_text)]
-        return Ranking(self, tantivy.Query.boolean_query(clauses) if clauses else None)
+        return Ranking(self, tantivy.Query.boolean_query(clauses) if clauses else None, at_least)
 
     def top(self, ranking: "Ranking", docs: set[str] | None, k: int) -> list[tuple[int, float]]:
         """The k best articles with a positive score in scope, best first."""
@@ -212,9 +213,10 @@ class Ranking:
     """One question's scores, asked of the index only for what the pickers read: the top k of a scope
     (each scope searched once per question), or the score of an article (its document searched whole)."""
 
-    def __init__(self, index: ArticleIndex, query: tantivy.Query | None):
+    def __init__(self, index: ArticleIndex, query: tantivy.Query | None, at_least: int = 1):
         self._index = index
         self._query = query
+        self._at_least = at_least
         self._tops: dict[frozenset | None, tuple[list[tuple[int, float]], bool]] = {}  # scope → (hits, all of them)
         self._known: dict[int, float] = {}
         self._whole: set[str] = set()
@@ -225,7 +227,7 @@ class Ranking:
         key = None if docs is None or self._index.scope(docs)[0] is None else frozenset(docs)  # all: as None
         have, complete = self._tops.get(key, (None, False))
         if have is None or (len(have) < k and not complete):
-            have, complete = self._index.search(self._query, docs, k)
+            have, complete = self._index.search(self._query, docs, max(k, self._at_least))
             self._tops[key] = (have, complete)
             self._known.update(have)
         return have[:k]

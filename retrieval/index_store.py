@@ -32,15 +32,18 @@ from .corpus import (VOCABULARY_FILES, CorpusError, lexicon_dir, lexicon_file, l
                      metadata_files, read_lexicon)
 from .examples import digest
 from .frequencies import cache_dir
-from .index import ArticleIndex, article_tokens, bigrams, entry, key, schema
+from .index import ArticleIndex, article_text, article_tokens, bigrams, entry, key, schema
 from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
 from .references import links
 from .store import READ_CACHE_KB, Store, StoredDocument
+from .text import fold
 from .tokenize import Tokenizer, quoted_terms
 from .whole_documents import glosses
 
 FORMAT = 7
+COMPACT_UP_TO = 20_000  # articles: a corpus this size gets its inverted index rewritten after a replacement
+TOKENIZE_WINDOW = 256  # documents handed to the workers at once
 PARALLEL_FROM = 40  # documents to parse before it pays to start a second process
 WRITER_HEAP = 64_000_000  # tantivy's indexing buffer (bytes)
 WRITE_CACHE_KB = 32_768  # SQLite's page cache while writing
@@ -247,6 +250,7 @@ def _update(corpus_dir: Path, root: Path, store: Store, stored: dict, stale: lis
             store.set_words(doc_id, idx, words)
             writer.add_document(entry(doc_id, idx, words, grams))
         changed = sorted(terms ^ old_terms)
+        recut = 0
         if changed and len(stored) > len(replaced):
             # a quoted term came or went: the kept articles holding its text are cut again
             tokenizer = make_tokenizer(corpus_dir, terms)
@@ -255,11 +259,16 @@ def _update(corpus_dir: Path, root: Path, store: Store, stored: dict, stale: lis
                 if doc_id in skip:
                     continue
                 words, grams = article_tokens(tokenizer, store.articles(doc_id)[idx])
+                if words == store.words(doc_id, idx):
+                    continue  # the term's characters are there, but not cut as it
                 store.set_words(doc_id, idx, words)
                 writer.delete_documents_by_term("key", key(doc_id, idx))
                 writer.add_document(entry(doc_id, idx, words, grams))
+                recut += 1
         writer.commit()
         writer.wait_merging_threads()
+        if (replaced or recut) and store.size() <= COMPACT_UP_TO:
+            _compact(root, store)
         store.set_info("digest", json.dumps(digest(list(store.all_duties())), ensure_ascii=False))
         store.set_info("complete", "1")
         store.commit()
@@ -270,6 +279,27 @@ def _update(corpus_dir: Path, root: Path, store: Store, stored: dict, stale: lis
         bar.close()
         store.db.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
     return len(stale)
+
+
+def _compact(root: Path, store: Store) -> None:
+    """The inverted index written anew from the store. tantivy counts a replaced article in its
+    statistics (document frequencies, BM25's averages) until it merges segments, so a corpus built
+    document by document would rank a little differently from the same corpus built at once. The new
+    index is built beside the old one and swapped in; a crash leaves the old one, and the next update
+    compacts again."""
+    fresh, old = root / "tantivy.new", root / "tantivy.old"
+    for p in (fresh, old):
+        shutil.rmtree(p, ignore_errors=True)
+    fresh.mkdir()
+    ix = tantivy.Index(schema(), str(fresh))
+    writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)
+    for doc_id, idx, words, article in store.indexed():
+        writer.add_document(entry(doc_id, idx, words, bigrams(fold(article_text(article)))))
+    writer.commit()
+    writer.wait_merging_threads()
+    os.rename(root / "tantivy", old)
+    os.rename(fresh, root / "tantivy")
+    shutil.rmtree(old)
 
 
 def _holding(ix: tantivy.Index, terms: list[str]) -> set[tuple[int, int]]:
@@ -297,11 +327,14 @@ def _tokens(corpus_dir: Path, store: Store, doc_ids: list[int], terms: list[str]
     (so a large ingest never holds all of its words)."""
     if parallel:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(corpus_dir), terms)) as pool:
-            batches = pool.map(_tokenize, (store.articles(i) for i in doc_ids), chunksize=4)
-            for doc_id, batch in zip(doc_ids, batches):
-                for idx, (words, grams) in enumerate(batch):
-                    yield doc_id, idx, words, grams
-                bar.update(1)
+            # a window of documents at a time: Executor.map takes in all its input at once
+            for at in range(0, len(doc_ids), TOKENIZE_WINDOW):
+                window = doc_ids[at:at + TOKENIZE_WINDOW]
+                batches = pool.map(_tokenize, [store.articles(i) for i in window], chunksize=4)
+                for doc_id, batch in zip(window, batches):
+                    for idx, (words, grams) in enumerate(batch):
+                        yield doc_id, idx, words, grams
+                    bar.update(1)
     else:
         tokenizer = make_tokenizer(corpus_dir, terms)
         for doc_id in doc_ids:

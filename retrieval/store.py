@@ -113,6 +113,17 @@ class Store:
         for (data,) in self.db.execute("SELECT data FROM duties ORDER BY id").fetchall():
             yield Obligation(**json.loads(data))
 
+    def size(self) -> int:
+        """Number of articles stored."""
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def indexed(self):
+        """(document id, article index, words, article) of every stored article, in id order."""
+        rows = self.db.execute("SELECT a.doc, a.idx, w.words, a.data FROM articles a JOIN words w "
+                               "ON a.doc = w.doc AND a.idx = w.idx ORDER BY a.doc, a.idx")
+        for doc_id, idx, words, data in rows:
+            yield doc_id, idx, words.split(" ") if words else [], Article(**json.loads(data))
+
     def links(self, doc_id: int) -> list[tuple[int, int]]:
         return self.db.execute("SELECT src, dst FROM links WHERE doc = ?", (doc_id,)).fetchall()
 

@@ -23,8 +23,8 @@ SEPARATOR = "|"  # between the pieces of a text put together (a heading and a se
 class Substrings:
     """Every substring of a text taken for one of its words: what a text could match at most."""
 
-    def __init__(self, text: str):
-        self.folded = fold(text)
+    def __init__(self, folded: str):
+        self.folded = folded
 
     def __contains__(self, word: str) -> bool:
         return word in self.folded
@@ -34,9 +34,9 @@ class TextWords:
     """A text's words as a set that cuts the text only when asked about a word the text holds (a word
     it does not hold cannot be one of its words): most questions' words are told apart by the text."""
 
-    def __init__(self, tokenizer: "Tokenizer", text: str):
+    def __init__(self, tokenizer: "Tokenizer", text: str, folded: str | None = None):
         self._tokenizer, self._text = tokenizer, text
-        self.folded = fold(text)
+        self.folded = fold(text) if folded is None else folded
         self._words: frozenset[str] | None = None
 
     def __contains__(self, word: str) -> bool:

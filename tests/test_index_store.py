@@ -133,3 +133,31 @@ def test_a_new_quoted_term_cuts_the_articles_already_indexed_again(corpus):
     fresh = index_store.load(fresh_copy)
     assert _words(updated.store) == _words(fresh.store)
     assert sum("群众诉求" in w.split(" ") for _, _, w in _words(updated.store)) > 1
+
+
+def _ranking(loaded, words):
+    """(document file, article, score) of the best articles for some words, and the words' frequencies."""
+    index = loaded.index
+    slug = {i: s for i, s, *_ in loaded.store.heads()}
+    top = index.top(index.scores(words), None, 8)
+    return [(slug[index.store_id(index.place(i)[0])], index.place(i)[1], round(s, 6)) for i, s in top], \
+        [index.df(w) for w in words]
+
+
+def test_a_corpus_updated_document_by_document_ranks_as_one_built_at_once(corpus):
+    """A replaced document and a re-cut article leave nothing behind in the ranking's statistics:
+    the same files rank the same whatever the order they came in."""
+    index_store.load(corpus)
+    text = corpus / "documents" / "zhaoyuan-zhaozhengfa-2022-21.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("每季度", "每两个月"), encoding="utf-8")
+    (corpus / "documents" / "note.yaml").write_text("title: 测试通知\ndoc_number: 测政发〔2023〕1号\ncity: 烟台\n",
+                                                  encoding="utf-8")
+    (corpus / "documents" / "note.txt").write_text("一、实行“群众诉求”直办制度。\n二、每月通报一次。\n",
+                                                 encoding="utf-8")
+    updated = index_store.load(corpus)
+    assert updated.rebuilt == 2
+    fresh_copy = corpus.parent / "fresh"
+    shutil.copytree(corpus / "documents", fresh_copy / "documents")
+    fresh = index_store.load(fresh_copy)
+    for words in (["热线", "接听"], ["每季度", "领导"], ["群众", "诉求", "群众诉求"]):
+        assert _ranking(updated, words) == _ranking(fresh, words)
