@@ -18,7 +18,7 @@ from . import duty_pick, index_store, thesaurus, whole_documents
 from .comparison import first_difference
 from .conditions import stated_amounts
 from .corpus import bundled_corpus_dir, lexicon_dir
-from .examples import digest, hint
+from .examples import hint
 from .facts import FactType, asked_unit, question_type, term_question
 from .facts import load as load_fact_types
 from .homophones import Homophones
@@ -101,8 +101,7 @@ class Engine:
     @functools.cached_property
     def digest(self) -> dict:
         """The corpus's roles (most duties first) and example questions, made at ingest (examples.digest)."""
-        stored = self.store.info("digest")
-        return json.loads(stored) if stored else digest(list(self.obligations))
+        return json.loads(self.store.info("digest"))
 
     # ---- what the pickers read ---------------------------------------------------------------------
 
@@ -331,11 +330,10 @@ class Engine:
         """The text answering names what a measured question asks about."""
         return query.focus is None or self.gate.match(query.focus, words, words.folded) >= FOCUS_MATCH
 
-    def _covers(self, query: Query, folded: str, margin: float) -> bool:
-        """Whether a text (folded) could hold the answer: names the focus and covers enough of the question,
-        its every substring taken for a word (so a part of it covers no more)."""
+    def _covers(self, query: Query, folded: str, least: float) -> bool:
+        """Whether a text (folded) could hold the answer: names the focus and covers at least this much of
+        the question, its every substring taken for a word (so a part of it covers no more)."""
         whole = Substrings(folded)
-        least = (MIN_COVERAGE if query.ftype else MIN_COVERAGE_OPEN) + margin
         return self._names_focus(query, whole) and self.coverage(query.topic, whole, whole.folded) >= least
 
     def _expand(self, words: list[str]) -> list[str]:
@@ -396,6 +394,7 @@ class Engine:
         defines = term_question(self.fact_types, query.fq)
         fine_for_fee = self._asks_a_fee(query)
         list_wanted = bool(ftype) and ftype.name == "list"
+        least = (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin  # the coverage an answer needs
         best, best_value = None, -1.0
         candidates = list(self._with_citing(ranked, docs))
         if ftype and (ftype.required or ftype.heading):
@@ -420,9 +419,9 @@ class Engine:
             body = self._fold(article.body)
             if not self._covers(query, SEPARATOR.join([self._fold(article.part), self._fold(article.heading), body,
                                                        *map(self._fold, [self._speaker[article.doc_number], *cited])]),
-                                margin):
+                                least):
                 continue
-            passage = best_passage(article, query.topic, self._text_match, self.gate.weight, fact, FIRST_LINE,
+            passage = best_passage(article, query.topic, self.gate.text_match, self.gate.weight, fact, FIRST_LINE,
                                    list_wanted=list_wanted,
                                    title=self.by_number[article.doc_number].title, asked=query.asked,
                                    amounts=query.amounts)
@@ -448,7 +447,7 @@ class Engine:
                                                       tokens.folded + SEPARATOR + body)):
                 continue  # "退休年龄是多少" is not answered by an article that never speaks of it
             coverage = self.coverage(query.topic, tokens, tokens.folded)
-            if coverage < (MIN_COVERAGE if ftype else MIN_COVERAGE_OPEN) + margin:
+            if coverage < least:
                 continue
             value = score / top_score + coverage + fact_bonus + sentence_share
             if via is not None:
@@ -495,7 +494,7 @@ class Engine:
         """The sentence before the quote where the quote goes on with its subject ("…有利害关系的，应当回避。
         信访工作人员的回避，由…决定"): both say a word of the question."""
         before, now = fold(passage.before), fold(passage.sentence)
-        shared = any(self._text_match(w, before) >= 1.0 and self._text_match(w, now) >= 1.0
+        shared = any(self.gate.text_match(w, before) >= 1.0 and self.gate.text_match(w, now) >= 1.0
                      for w in query.topic if self.gate.weight(w) >= SHARED_WEIGHT)
         return passage.before if shared or self._goes_on(before, now) else ""
 
@@ -515,9 +514,6 @@ class Engine:
                 if r not in seen and self.index.article(r).doc_number in docs:
                     seen.add(r)
                     yield r, score, i
-
-    def _text_match(self, word: str, text: str) -> float:
-        return self.gate.text_match(word, text)
 
     # ---- comparison ----------------------------------------------------------------------------
 

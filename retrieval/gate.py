@@ -122,18 +122,9 @@ class Gate:
         self.general = general  # word → its frequency in everyday Chinese (jieba's dictionary)
         self.corpus_df = corpus_df  # word → number of corpus articles using it
         self.synonyms = synonyms  # word → document words it stands for
-        self._cut = parts  # word → its sub-words (jieba search mode)
+        self.parts = parts  # word → its sub-words (jieba search mode)
         self._weights: dict[str, float] = {}  # weight() is asked per word per clause of every candidate
-        self._parts: dict[str, list[str]] = {}  # … and parts() as often, by match()
-        self._matchers: dict[str, tuple] = {}  # what text_match() needs of a word, found once
-
-    def parts(self, word: str) -> list[str]:
-        p = self._parts.get(word)
-        if p is None:
-            if len(self._parts) >= WEIGHTS_KEPT:
-                self._parts.clear()
-            p = self._parts[word] = self._cut(word)
-        return p
+        self._matchers: dict[str, tuple] = {}  # … and match() as often: what it needs of a word, found once
 
     def weight(self, word: str) -> float:
         w = self._weights.get(word)
@@ -164,16 +155,24 @@ class Gate:
 
     def match(self, word: str, tokens, text: str) -> float:
         """How well a text (folded) and its words say a question word, in [0, 1]. The text is looked at
-        before its words, which may be cut only when asked (tokenize.TextWords)."""
+        before its words, which may be cut only when asked (tokenize.TextWords); no words (an empty
+        set) is matching the text alone."""
         synonyms, rare_synonyms, tiles, parts = self._matcher(word)
-        if word in text or any(s in text for s in synonyms) or word in tokens or any(s in tokens for s in synonyms):
+        if word in text or any(s in text for s in synonyms):
+            return 1.0
+        if tokens and (word in tokens or any(s in tokens for s in synonyms)):
             return 1.0
         if len(word) == 1:
             return 0.0
-        if len(word) >= 3 and _covered(word, [p for p in parts if p in tokens]):
+        if tokens and len(word) >= 3 and _covered(word, [p for p in parts if p in tokens]):
             return 1.0  # found sub-words cover every character ("走访调研" in "调研走访")
         if rare_synonyms is not None and any(s in text for s in rare_synonyms):
             return THESAURUS  # an everyday word for what the text says in its own (露天 ~ 室外)
+        if not any(ch in text for ch in word):
+            # what is left of the text (an abbreviation, the characters in order) needs one of the word's
+            # characters; of a compound's parts, only the words may have some
+            found = sum(p in tokens for p in tiles) / len(tiles) if tokens and len(tiles) > 1 else 0.0
+            return PART * found
         if rare_synonyms is not None and _spread(word, text):
             return ABBREVIATION  # not a word of the laws: maybe an abbreviation (卫健 ~ 卫生健康)
         if len(tiles) > 1:  # a compound: the share of its parts the text has ("出国考察": neither)
@@ -196,24 +195,8 @@ class Gate:
         return m
 
     def text_match(self, word: str, text: str) -> float:
-        """match(word, {}, text), as fast as a candidate's every sentence and clause, for every question
-        word, needs: what it takes of the word (synonyms, rare or not, sub-words) is found once."""
-        synonyms, rare_synonyms, tiles, _ = self._matcher(word)
-        if word in text or any(s in text for s in synonyms):
-            return 1.0
-        if len(word) == 1:
-            return 0.0
-        if rare_synonyms is not None and any(s in text for s in rare_synonyms):
-            return THESAURUS
-        if not any(ch in text for ch in word):
-            return 0.0  # what is left (an abbreviation, a part, the characters in order) needs one of its characters
-        if rare_synonyms is not None and _spread(word, text):
-            return ABBREVIATION
-        if len(tiles) > 1:
-            found = sum(p in text for p in tiles) / len(tiles)
-            if found:
-                return PART * found
-        return _in_order(word, text) / len(word) * PART if len(word) >= 3 else 0.0
+        """match() of a text alone (a candidate's every sentence and clause, for every question word)."""
+        return self.match(word, (), text)
 
     def enough(self, c: "Coverage", matched: float) -> bool:
         """Covers words enough of the question (a question of everyday words only asks little, so it

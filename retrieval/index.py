@@ -41,10 +41,13 @@ def bigrams(folded: str) -> list[str]:
     return [folded[i:i + 2] for i in range(len(folded) - 1) if not _NOT_IN_BIGRAM.search(folded[i:i + 2])]
 
 
+def article_bigrams(article: Article) -> list[str]:
+    return bigrams(fold(article_text(article)))
+
+
 def article_tokens(tokenizer: Tokenizer, article: Article) -> tuple[list[str], list[str]]:
     """(words, bigrams) an article is indexed under."""
-    text = article_text(article)
-    return tokenizer.words(text), bigrams(fold(text))
+    return tokenizer.words(article_text(article)), article_bigrams(article)
 
 
 def schema() -> tantivy.Schema:

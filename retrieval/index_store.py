@@ -32,12 +32,11 @@ from .corpus import (VOCABULARY_FILES, CorpusError, lexicon_dir, lexicon_file, l
                      metadata_files, read_lexicon)
 from .examples import digest
 from .frequencies import cache_dir
-from .index import ArticleIndex, article_text, article_tokens, bigrams, entry, key, schema
+from .index import ArticleIndex, article_bigrams, article_tokens, bigrams, entry, key, schema
 from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
 from .references import links
 from .store import READ_CACHE_KB, Store, StoredDocument
-from .text import fold
 from .tokenize import Tokenizer, quoted_terms
 from .whole_documents import glosses
 
@@ -294,7 +293,7 @@ def _compact(root: Path, store: Store) -> None:
     ix = tantivy.Index(schema(), str(fresh))
     writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)
     for doc_id, idx, words, article in store.indexed():
-        writer.add_document(entry(doc_id, idx, words, bigrams(fold(article_text(article)))))
+        writer.add_document(entry(doc_id, idx, words, article_bigrams(article)))
     writer.commit()
     writer.wait_merging_threads()
     os.rename(root / "tantivy", old)

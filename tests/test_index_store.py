@@ -118,19 +118,29 @@ def test_two_ingests_give_the_same_index_whatever_the_worker_split(corpus, tmp_p
     assert _words(one.store) == _words(two.store)
 
 
-def test_a_new_quoted_term_cuts_the_articles_already_indexed_again(corpus):
-    """A document quoting “三级预警” makes it a word; the article of another document holding it is cut anew,
-    as a fresh ingest of both would cut it."""
-    index_store.load(corpus)
+def _add_note_quoting_a_term(corpus):
+    """A notice of 烟台 quoting “群众诉求”, which other documents' articles also hold."""
     (corpus / "documents" / "note.yaml").write_text("title: 测试通知\ndoc_number: 测政发〔2023〕1号\ncity: 烟台\n",
                                                   encoding="utf-8")
     (corpus / "documents" / "note.txt").write_text("一、实行“群众诉求”直办制度。\n二、每月通报一次。\n",
                                                  encoding="utf-8")
-    updated = index_store.load(corpus)
-    assert updated.rebuilt == 1
+
+
+def _built_at_once(corpus):
+    """The corpus's documents as they are now, copied and indexed in one go."""
     fresh_copy = corpus.parent / "fresh"
     shutil.copytree(corpus / "documents", fresh_copy / "documents")
-    fresh = index_store.load(fresh_copy)
+    return index_store.load(fresh_copy)
+
+
+def test_a_new_quoted_term_cuts_the_articles_already_indexed_again(corpus):
+    """A document quoting “群众诉求” makes it a word; the article of another document holding it is cut anew,
+    as a fresh ingest of both would cut it."""
+    index_store.load(corpus)
+    _add_note_quoting_a_term(corpus)
+    updated = index_store.load(corpus)
+    assert updated.rebuilt == 1
+    fresh = _built_at_once(corpus)
     assert _words(updated.store) == _words(fresh.store)
     assert sum("群众诉求" in w.split(" ") for _, _, w in _words(updated.store)) > 1
 
@@ -150,14 +160,9 @@ def test_a_corpus_updated_document_by_document_ranks_as_one_built_at_once(corpus
     index_store.load(corpus)
     text = corpus / "documents" / "zhaoyuan-zhaozhengfa-2022-21.txt"
     text.write_text(text.read_text(encoding="utf-8").replace("每季度", "每两个月"), encoding="utf-8")
-    (corpus / "documents" / "note.yaml").write_text("title: 测试通知\ndoc_number: 测政发〔2023〕1号\ncity: 烟台\n",
-                                                  encoding="utf-8")
-    (corpus / "documents" / "note.txt").write_text("一、实行“群众诉求”直办制度。\n二、每月通报一次。\n",
-                                                 encoding="utf-8")
+    _add_note_quoting_a_term(corpus)
     updated = index_store.load(corpus)
     assert updated.rebuilt == 2
-    fresh_copy = corpus.parent / "fresh"
-    shutil.copytree(corpus / "documents", fresh_copy / "documents")
-    fresh = index_store.load(fresh_copy)
+    fresh = _built_at_once(corpus)
     for words in (["热线", "接听"], ["每季度", "领导"], ["群众", "诉求", "群众诉求"]):
         assert _ranking(updated, words) == _ranking(fresh, words)
