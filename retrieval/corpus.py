@@ -5,6 +5,7 @@ Loading parses every document; a bad file is reported with its name, never half-
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
@@ -136,15 +137,29 @@ def load_document(meta_path: Path) -> Document:
         raise CorpusError(f"{meta.text_file}: {exc}") from None
 
 
-def metadata_files(corpus_dir: Path) -> list[Path]:
-    """The YAML file of every document in a corpus, in a stable order."""
+def corpus_files(corpus_dir: Path) -> dict[str, tuple[int, int]]:
+    """{name: (size, modification time)} of every file beside a corpus's documents, in one pass over the
+    folder (a start-up checks them all); there must be a YAML file, a document, among them."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus directory not found: {corpus_dir}")
-    metas = sorted(documents_dir(corpus_dir).glob("*.yaml"))
-    if not metas:
+    files = {}
+    with os.scandir(documents_dir(corpus_dir)) as entries:
+        for e in entries:
+            try:
+                st = e.stat()
+            except OSError:  # gone since listed
+                continue
+            files[e.name] = (st.st_size, st.st_mtime_ns)
+    if not any(name.endswith(".yaml") for name in files):
         raise CorpusError(f"no documents in {corpus_dir} (expected documents/*.yaml beside their texts)")
-    return metas
+    return files
+
+
+def metadata_files(corpus_dir: Path, files: dict | None = None) -> list[Path]:
+    """The YAML file of every document in a corpus, in a stable order."""
+    folder = documents_dir(Path(corpus_dir))
+    return [folder / name for name in sorted(n for n in files or corpus_files(corpus_dir) if n.endswith(".yaml"))]
 
 
 def link_documents(docs: list[Document]) -> None:

@@ -58,7 +58,6 @@ FACT_BONUS = 1.0  # a sentence stating the kind of fact asked over one that only
 HEADED_BONUS = 1.0  # an item headed by the kind of fact asked ("办理流程" for 要走哪几步) over one that only mentions it
 LIST_ITEMS = 12  # numbered items under one heading this few make one list ("申请材料" 1. 2. 3.)
 SHORT_NOTICE = 8  # a document of this few items is read whole for a fact its best item does not state
-KIND_ONLY_TITLE = 6  # a title this short names only the kind of document ("公告", "查档须知"), not its subject
 
 
 # an opening condition short enough to be about the sentence before: "协商不一致的，", "逾期不改正的，"
@@ -68,9 +67,9 @@ _TAKES_UP = re.compile(r"([^，,。；]{2,10})的[，,]")
 class Engine:
     first_line = FIRST_LINE
 
-    def __init__(self, documents: list[Document], store: Store, index: ArticleIndex, tokenizer: Tokenizer,
-                 corpus_dir: Path):
+    def __init__(self, loaded: index_store.Loaded, corpus_dir: Path):
         self.corpus_dir = Path(corpus_dir)
+        documents, store, index, tokenizer = loaded.documents, loaded.store, loaded.index, loaded.tokenizer
         self.tokenizer = tokenizer
         self.documents = documents
         self.by_number = {d.doc_number: d for d in documents}
@@ -80,9 +79,10 @@ class Engine:
         # a duty's words and lead-up, asked for by every question its article is a candidate of
         self.duty_words = functools.lru_cache(maxsize=4096)(self._duty_words)
         self.duty_text = functools.lru_cache(maxsize=4096)(self._lead_up)
-        self._fold = functools.lru_cache(maxsize=4096)(fold)  # the pieces a candidate is judged with, folded once
-        self._speaker = {d.doc_number: _speaker(d) for d in documents}
-        self.scope = Scope(documents)
+        self._fold = functools.lru_cache(maxsize=1024)(fold)  # the pieces a candidate is judged with, folded once
+        self._speaker = {e.meta.doc_number: e.speaker for e in loaded.roster.entries}
+        self.glossing = frozenset(d.doc_number for d in documents if d.glosses)  # documents spelling out a quoted term
+        self.scope = Scope(documents, {e.meta.doc_number: e.place for e in loaded.roster.entries})
         self.references = References(index, lambda k: store.links(index.store_id(k)))
         self.cities = self.scope.cities
         self.homophones = Homophones(lambda w: index.df(w) > 0, lambda w: tokenizer.frequency(w) > 0,
@@ -95,8 +95,7 @@ class Engine:
     def load(cls, corpus_dir: str | Path | None = None, progress: bool = False) -> "Engine":
         """The corpus and its index (read from CORPUS/.index where current; see index_store)."""
         path = Path(corpus_dir) if corpus_dir else bundled_corpus_dir()
-        loaded = index_store.load(path, progress=progress)
-        return cls(loaded.documents, loaded.store, loaded.index, loaded.tokenizer, path)
+        return cls(index_store.load(path, progress=progress), path)
 
     @functools.cached_property
     def digest(self) -> dict:
@@ -226,7 +225,7 @@ class Engine:
         cited = whole_documents.cited_article(self, fq, scopes, MIN_COVERAGE)
         if cited:
             return self._answer(Intent("lookup", None), cited, query, scopes, notes, top)
-        glossed = whole_documents.glossed_term(self, fq, scopes[0][0]) \
+        glossed = whole_documents.glossed_term(self, fq, scopes[0][0] & self.glossing) \
             if scopes and ftype and ftype.name in ("definition", "list") else None
         if glossed:
             return self._answer(Intent("lookup", None), glossed, query, scopes, notes, top)
@@ -599,17 +598,6 @@ _FACT_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九�
 def _facts(line: str) -> set[str]:
     """The numbers and rhythms a line states: two lines with the same ones state the same rule."""
     return set(_FACT_TOKEN.findall(fold(line)))
-
-
-def _speaker(doc: Document) -> str:
-    """A document's title, and its issuer where the title names no place ("查档须知", "公告"): a notice
-    speaks of its issuer's business (宣城党史地方志研究室的档案). A title that is only its kind ("公告")
-    leaves the subject to the introduction (顺城区人民政府领导将于8月13日上午接听热线)."""
-    if places().leading(doc.title) or not doc.meta.issuer:
-        return doc.title
-    if len(doc.title) <= KIND_ONLY_TITLE:
-        return f"{doc.title} {doc.meta.issuer} {doc.preamble}"
-    return f"{doc.title} {doc.meta.issuer}"
 
 
 def _lexicon_file(corpus_dir: Path, name: str) -> Path:

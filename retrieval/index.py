@@ -105,7 +105,7 @@ class ArticleIndex:
         self._prior = [PRIOR_WEIGHT * document_prior(d[2]) for d in docs]
         self._max_prior = max(self._prior, default=0.0)
         self._scopes: dict[frozenset, tuple[tantivy.Query | None, float]] = {}
-        self.df = lru_cache(maxsize=16384)(self._df)
+        self.df = lru_cache(maxsize=2048)(self._df)
 
     # ---- positions ------------------------------------------------------------------------------
 
@@ -197,12 +197,14 @@ class ArticleIndex:
             addresses = [a for _, a in hits]
             doc_ids = self._searcher.fast_field_values("doc", addresses)
             places = self._searcher.fast_field_values("art", addresses)
-            ranked = []
+            order, offsets, prior = self._order, self._offsets, self._prior
+            keyed = []  # (-score, position): best first, ties by position, sorted without a key function
             for (score, _), doc_id, idx in zip(hits, doc_ids, places):
-                o = self._order.get(doc_id)
+                o = order.get(doc_id)
                 if o is not None:  # a document the store no longer has: left out
-                    ranked.append((self._offsets[o] + idx, score + self._prior[o]))
-            ranked.sort(key=lambda x: (-x[1], x[0]))
+                    keyed.append((-(score + prior[o]), offsets[o] + idx))
+            keyed.sort()
+            ranked = [(position, -score) for score, position in keyed]
             if len(hits) < fetch:
                 return ranked, True
             bound = hits[-1][0] + max_prior  # the most an article left out could score

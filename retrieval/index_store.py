@@ -28,8 +28,9 @@ from pathlib import Path
 
 import tantivy
 
-from .corpus import (VOCABULARY_FILES, CorpusError, lexicon_dir, lexicon_file, link_documents, load_document,
-                     metadata_files, read_lexicon)
+from . import roster
+from .corpus import (VOCABULARY_FILES, CorpusError, corpus_files, documents_dir, lexicon_dir, lexicon_file,
+                     link_documents, load_document, metadata_files, read_lexicon)
 from .examples import digest
 from .frequencies import cache_dir
 from .index import ArticleIndex, article_bigrams, article_tokens, bigrams, entry, key, schema
@@ -55,6 +56,7 @@ class Loaded:
     index: ArticleIndex
     tokenizer: Tokenizer
     rebuilt: int  # documents parsed in this load (0: everything came from the index)
+    roster: roster.Roster
 
 
 def index_dir(corpus_dir: Path) -> Path:
@@ -66,11 +68,6 @@ def index_dir(corpus_dir: Path) -> Path:
 
 def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and (not (path / ".index").exists() or os.access(path / ".index", os.W_OK))
-
-
-def _signature(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns]
 
 
 def _lexicon_signature(corpus_dir: Path) -> str:
@@ -135,39 +132,58 @@ def _document(data: dict) -> Document:
 def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -> Loaded:
     """The corpus with its index: opened where current, brought up to date where documents changed."""
     corpus_dir = Path(corpus_dir)
-    metas = metadata_files(corpus_dir)
+    files = corpus_files(corpus_dir)
     root = index_dir(corpus_dir)
     if not _can_write(root):
         root = Path(tempfile.mkdtemp(prefix="policybot-index-"))  # nowhere to keep it: this process only
-    lexicon = _lexicon_signature(corpus_dir)
-    store = _open(root, lexicon)
+    store = _open(root, _lexicon_signature(corpus_dir))
+    rebuilt = 0
+    known = roster.read(store.info(roster.INFO), documents_dir(corpus_dir), files) \
+        if store.info("complete") == "1" else None
+    if known is None:
+        known, rebuilt = _refresh(corpus_dir, root, store, files, progress, workers)
+    tokenizer = make_tokenizer(corpus_dir, known.terms)
+    documents = [StoredDocument(store, e.store_id, e.meta, e.n_articles, e.glosses) for e in known.entries]
+    index = ArticleIndex(root / "tantivy", [(e.store_id, e.meta.doc_number, e.n_articles) for e in known.entries],
+                         store.article, store.words, tokenizer)
+    return Loaded(documents, store, index, tokenizer, rebuilt, known)
+
+
+def _refresh(corpus_dir: Path, root: Path, store: Store, files: dict, progress: bool,
+             workers: int | None) -> tuple[roster.Roster, int]:
+    """The documents whose files changed parsed and stored again, the links across documents checked, and
+    the roster made and kept for the next start: (roster, documents parsed)."""
+    folder = documents_dir(corpus_dir)
+    metas = metadata_files(corpus_dir, files)
     stored = {slug: (i, sig, head, terms, n) for i, slug, sig, head, terms, n in store.heads()}
-    signatures = {m.stem: _sig_text(m, stored.get(m.stem)) for m in metas}
+    signatures = {m.stem: _sig_text(folder, files, m, stored.get(m.stem)) for m in metas}
     stale = [m for m in metas if m.stem not in stored or stored[m.stem][1] != signatures[m.stem]]
     gone = [slug for slug in stored if slug not in signatures]
     rebuilt = 0
     if stale or gone or store.info("complete") != "1":
         rebuilt = _update(corpus_dir, root, store, stored, stale, gone, signatures, progress, workers)
         stored = {slug: (i, sig, head, terms, n) for i, slug, sig, head, terms, n in store.heads()}
-
-    terms = sorted({t for s in stored.values() for t in s[3]})
-    tokenizer = make_tokenizer(corpus_dir, terms)
-    documents = [StoredDocument(store, stored[m.stem][0], stored[m.stem][2], stored[m.stem][4]) for m in metas]
+    rows = [stored[m.stem] for m in metas]
+    documents = [StoredDocument(store, i, DocumentMeta(**head["meta"]), n, [tuple(g) for g in head["glosses"]])
+                 for i, _, head, _, n in rows]
     link_documents(documents)
-    docs = [(stored[m.stem][0], d.doc_number, stored[m.stem][4]) for m, d in zip(metas, documents)]
-    index = ArticleIndex(root / "tantivy", docs, store.article, store.words, tokenizer)
-    return Loaded(documents, store, index, tokenizer, rebuilt)
+    made = roster.make(documents, [r[0] for r in rows], [r[1] for r in rows], [r[4] for r in rows],
+                       sorted({t for s in stored.values() for t in s[3]}))
+    store.begin()
+    store.set_info(roster.INFO, made.dump())
+    store.commit()
+    return made, rebuilt
 
 
-def _sig_text(meta: Path, stored: tuple | None) -> str:
+def _sig_text(folder: Path, files: dict, meta: Path, stored: tuple | None) -> str:
     """The signature of a document's YAML and text. The text's name is in the YAML; while the YAML is
-    unchanged it is taken from the store rather than read from each YAML at every start."""
-    own = _signature(meta)
-    if stored and stored[1].startswith(f"{own[0]},{own[1]},"):
-        text = meta.parent / (stored[2]["meta"].get("text_file") or f"{meta.stem}.txt")
+    unchanged it is taken from the store rather than read from each YAML."""
+    own = ",".join(map(str, files[meta.name])) + ","
+    if stored and stored[1].startswith(own):
+        text = stored[2]["meta"].get("text_file") or f"{meta.stem}.txt"
     else:
-        text = _text_path(meta)
-    return ",".join(map(str, own + (_signature(text) if text.exists() else [0, 0])))
+        text = _text_name(meta)
+    return roster.signature(folder, files, meta.stem, text)
 
 
 def _open(root: Path, lexicon: str) -> Store:
@@ -342,14 +358,14 @@ def _tokens(corpus_dir: Path, store: Store, doc_ids: list[int], terms: list[str]
             bar.update(1)
 
 
-def _text_path(meta_path: Path) -> Path:
+def _text_name(meta_path: Path) -> str:
     """The text a YAML names (text_file), found without parsing the whole YAML."""
     for line in meta_path.read_text(encoding="utf-8").splitlines():
         if line.startswith("text_file:"):
             name = line.split(":", 1)[1].split("#", 1)[0].strip().strip("'\"")
             if name:
-                return meta_path.parent / name
-    return meta_path.with_suffix(".txt")
+                return name
+    return f"{meta_path.stem}.txt"
 
 
 def _progress(total: int, show: bool):

@@ -36,7 +36,7 @@ class Passage:
 _OPENS_LIST = re.compile(r"(?<=[：:])(?=[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])")
 
 
-PREPARED_KEPT = 2048  # articles whose sentences and clauses stay split and folded
+PREPARED_KEPT = 256  # articles whose sentences and clauses stay split and folded
 _prepared_cache: dict[tuple[str, str], tuple] = {}
 
 
@@ -72,10 +72,9 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
     Words of the document's title (宪法宣誓 in a 宪法宣誓办法) tell little which of its sentences is meant."""
     sentences, split, everything = _prepared(article)
     words = list(dict.fromkeys(words))  # a word asked twice ("乡镇…乡镇") is still one thing asked
-    if title:
-        ftitle = fold(title)
-        weights = {w: weight(w) * (TITLE_SHARE if match(w, ftitle) >= 1.0 else 1.0) for w in words}
-        weight = weights.__getitem__
+    ftitle = fold(title) if title else ""
+    weights = {w: weight(w) * (TITLE_SHARE if title and match(w, ftitle) >= 1.0 else 1.0) for w in words}
+    weight = weights.__getitem__
     bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in words))
     # a word the article does not have anywhere adds nothing to any of its clauses: left out of the sums
     words = [w for w in words if match(w, everything) > 0]
@@ -90,12 +89,14 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
     best: Passage | None = None
     best_score = -1.0
     for si, (s, fs, clauses, folded) in enumerate(split):
-        s_cover = sum(weight(w) * match(w, fs) for w in words)
+        said = [(w, weights[w] * m) for w in words if (m := match(w, fs)) > 0]
+        s_cover = sum(v for _, v in said)
+        said = [w for w, _ in said]  # a clause says only what its sentence does (match grows with the text)
         facts = stated[si]
         # "超过十人的，代表人数最多不得超过五人": a condition the asker's amount meets or not, on it and the next clause
         met = [condition_met(fc, amounts) for fc in folded] if amounts else [None] * len(clauses)
         for k, (c, fc) in enumerate(zip(clauses, folded)):
-            c_cover = sum(weight(w) * match(w, fc) for w in words)
+            c_cover = s_cover if fc == fs else sum(weights[w] * match(w, fc) for w in said)
             branch = next((m for m in (met[k], met[k - 1] if k else None) if m is not None), None)
             if branch is not None:
                 c_cover += CONDITION_WEIGHT if branch else -CONDITION_WEIGHT

@@ -22,11 +22,12 @@ def document_place(doc: Document) -> Place | None:
 
 
 class Scope:
-    def __init__(self, documents: list[Document]):
+    def __init__(self, documents: list[Document], place_of: dict[str, Place | None]):
+        """place_of: each document's place (document_place, found when the corpus changed: retrieval/roster.py)."""
         self.documents = documents
         self.by_number = {d.doc_number: d for d in documents}
         self.cities = sorted({d.city for d in documents if d.city}, key=len, reverse=True)
-        self.place_of: dict[str, Place | None] = {d.doc_number: document_place(d) for d in documents}
+        self.place_of = place_of
         # every name a question may use for a place that has documents: 苏州, 苏州市, 丰泽区, 丰泽
         self.place_names = sorted({n for p in self.place_of.values() if p for n in (p.name, p.short)}
                                   | set(self.cities), key=len, reverse=True)

@@ -1,8 +1,8 @@
 """One SQLite file holding what ingest made of every document: its head (metadata, parts, preamble),
 its articles with the words they were indexed under, its duties and the links between its articles.
 
-Start-up reads only the heads; an article's text, sentences and duties are read when a question
-cites it, a document at a time, and the last MAX_CACHED documents stay in memory. JSON in the rows,
+Start-up reads one row (the roster, retrieval/roster.py, kept in the info table); a head, an article's
+text, sentences and duties are read when a question cites it, and the last few stay in memory. JSON in the rows,
 not pickle: a corpus folder may come from someone else, and reading it must not run code.
 """
 from __future__ import annotations
@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 MAX_DOCUMENTS = 8  # documents whose articles all stay in memory (a law's run to hundreds)
 READ_CACHE_KB = 256
-MAX_ARTICLES = 1024  # articles read one at a time (the candidates of a question) that stay
+MAX_ARTICLES = 128  # articles read one at a time (the candidates of a question) that stay
+MAX_HEADS = 64
 
 
 class Store:
@@ -46,6 +47,7 @@ class Store:
         self._articles: OrderedDict[int, list[Article]] = OrderedDict()
         self._article: OrderedDict[tuple[int, int], Article] = OrderedDict()
         self._duties: OrderedDict[int, Obligation] = OrderedDict()
+        self._heads: OrderedDict[int, dict] = OrderedDict()
 
     def close(self) -> None:
         self.db.close()
@@ -61,6 +63,15 @@ class Store:
         return [(i, slug, sig, json.loads(head), json.loads(terms), n)
                 for i, slug, sig, head, terms, n in self.db.execute(
                     "SELECT id, slug, sig, head, terms, n_articles FROM documents")]
+
+    def head(self, doc_id: int) -> dict:
+        """A document's head (metadata, parts, preamble, headings), kept while among the last MAX_HEADS read."""
+        head = self._heads.get(doc_id)
+        if head is None:
+            row = self.db.execute("SELECT head FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            head = json.loads(row[0])
+            _keep(self._heads, doc_id, head, MAX_HEADS)
+        return head
 
     def articles(self, doc_id: int) -> list[Article]:
         """A document's articles, read once and kept while it is among the last MAX_DOCUMENTS asked for."""
@@ -171,6 +182,7 @@ class Store:
 
     def _forget(self, doc_id: int) -> None:
         self._articles.pop(doc_id, None)
+        self._heads.pop(doc_id, None)
         for k in [k for k in self._article if k[0] == doc_id]:
             del self._article[k]
 
@@ -186,28 +198,40 @@ def _dumps(data) -> str:
 
 
 class StoredDocument(Document):
-    """A document whose articles are read from the store when a question first needs them."""
+    """A document as start-up knows it (its metadata and glosses: retrieval/roster.py); the rest of its head
+    and its articles are read from the store when a question first needs them."""
 
-    def __init__(self, store: Store, doc_id: int, head: dict, n_articles: int):
+    def __init__(self, store: Store, doc_id: int, meta: DocumentMeta, n_articles: int,
+                 glosses: list[tuple[str, str, int]]):
         self._store = store
         self.store_id = doc_id
-        super().__init__(meta=DocumentMeta(**head["meta"]), articles=[], parts=head["parts"],
-                         preamble=head["preamble"], layout=head["layout"], warnings=head["warnings"],
-                         glosses=[tuple(g) for g in head["glosses"]])
-        self._headings = head["headings"]
+        self.meta = meta
+        self.glosses = glosses
         self._size = n_articles
 
     def headings(self) -> list[str]:
         """Kept in the head: which item is headed by what is asked without reading the articles."""
-        return self._headings or [""] * self._size
+        return self._store.head(self.store_id)["headings"] or [""] * self._size
 
     @property
     def articles(self) -> list[Article]:
         return self._store.articles(self.store_id)
 
-    @articles.setter
-    def articles(self, value) -> None:
-        pass  # the store holds them
+    @property
+    def parts(self) -> list[str]:
+        return self._store.head(self.store_id)["parts"]
+
+    @property
+    def preamble(self) -> str:
+        return self._store.head(self.store_id)["preamble"]
+
+    @property
+    def layout(self) -> str:
+        return self._store.head(self.store_id)["layout"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._store.head(self.store_id)["warnings"]
 
 
 class Duties:

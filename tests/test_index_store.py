@@ -3,9 +3,10 @@ import shutil
 
 import pytest
 
-from retrieval import index_store
+from retrieval import index_store, roster
 from retrieval.corpus import CorpusError, bundled_corpus_dir
 from retrieval.engine import Engine
+from retrieval.store import Store
 
 
 @pytest.fixture
@@ -61,6 +62,51 @@ def test_a_damaged_index_is_rebuilt_not_trusted(corpus):
     assert index_store.load(corpus).rebuilt == 2
     shutil.rmtree(corpus / ".index" / "tantivy")
     assert index_store.load(corpus).rebuilt == 2
+
+
+def test_a_start_with_nothing_changed_reads_one_roster_not_every_head(corpus, monkeypatch):
+    # a name that sorts before its own prefix with the .yaml ("…-21-b.yaml" < "…-21.yaml")
+    meta = (corpus / "documents" / "zhaoyuan-zhaozhengfa-2022-21.yaml").read_text(encoding="utf-8")
+    (corpus / "documents" / "zhaoyuan-zhaozhengfa-2022-21-b.yaml").write_text(
+        meta.replace("招政发〔2022〕21号", "招政发〔2022〕22号"), encoding="utf-8")
+    first = index_store.load(corpus)
+    monkeypatch.setattr(Store, "heads", lambda self: pytest.fail("every head read at start"))
+    second = index_store.load(corpus)
+    assert second.rebuilt == 0
+    assert [d.meta for d in second.documents] == [d.meta for d in first.documents]
+    assert [(e.place, e.speaker) for e in second.roster.entries] == [(e.place, e.speaker) for e in first.roster.entries]
+    assert [e.place.short for e in second.roster.entries] == ["烟台", "招远", "招远"]
+    # the rest of a head is read when asked for
+    assert [d.parts for d in second.documents] == [d.parts for d in first.documents] and second.documents[0].parts
+
+
+def test_a_yaml_edited_in_place_is_read_again_at_the_next_start(corpus):
+    index_store.load(corpus)
+    meta = corpus / "documents" / "zhaoyuan-zhaozhengfa-2022-21.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("issuer: 招远市人民政府", "issuer: 招远市人民政府办公室"),
+                    encoding="utf-8")
+    loaded = index_store.load(corpus)
+    assert loaded.rebuilt == 1
+    assert [d.meta.issuer for d in loaded.documents] == ["烟台市人民政府", "招远市人民政府办公室"]
+
+
+def test_a_roster_made_by_other_code_is_made_again_without_parsing(corpus, monkeypatch):
+    index_store.load(corpus)
+    monkeypatch.setattr(roster, "_key", lambda: "another release")
+    heads = []
+    monkeypatch.setattr(Store, "heads", lambda self, read=Store.heads: heads.append(1) or read(self))
+    loaded = index_store.load(corpus)
+    assert loaded.rebuilt == 0 and heads
+    assert loaded.store.info(roster.INFO).startswith('{"key":"another release"')
+
+
+def test_two_documents_with_one_number_fail_every_start(corpus):
+    docs = corpus / "documents"
+    (docs / "copy.yaml").write_text((docs / "zhaoyuan-zhaozhengfa-2022-21.yaml").read_text(encoding="utf-8"),
+                                    encoding="utf-8")
+    for _ in range(2):  # the first start stores the documents; the second must not trust a roster
+        with pytest.raises(CorpusError, match="also used by"):
+            index_store.load(corpus)
 
 
 def test_the_layout_survives_the_index(corpus):

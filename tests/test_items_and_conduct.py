@@ -91,6 +91,17 @@ def test_urging_others_to_handle_a_problem_is_no_penalty(tmp_path):
     assert fact.search("对直接负责的主管人员依法处理")
 
 
+def test_a_sentence_with_wei_in_a_word_does_not_define_anything():
+    from retrieval.facts import load
+    from retrieval.engine import bundled_corpus_dir
+
+    definition = next(t for t in load(bundled_corpus_dir() / "lexicon" / "answer_types.yaml") if t.name == "definition")
+    fact = definition.fact("居住权是什么")
+    assert not fact.search("当事人的行为违反法律规定的，由有关部门责令改正")  # 行为, 作为: no definition
+    assert fact.search("考评以响应率、解决率、满意率为主要评价指标")  # 以…为: what it is made of
+    assert fact.search("本条例所称居住权，是指…")
+
+
 ELEVATOR = """某市既有住宅增设电梯规定
 
 第一条 为了规范既有住宅增设电梯，制定本规定。
