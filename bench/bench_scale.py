@@ -110,10 +110,8 @@ def child(kind: str, corpus: str, qfile: str, out: str) -> None:
             t = time.perf_counter()
             ranked.append([names[i] for i in rank(q["words"])])
             lat.append(time.perf_counter() - t)
-    import resource
-
     Path(out).write_text(json.dumps({"start": start, "lat": lat, "answer": answers, "ranked": ranked,
-                                     "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                                     "rss": bench_stard.peak_rss_mb()}))
 
 
 def _articles(corpus: str) -> tuple[list[str], list[list[str]]]:
@@ -179,7 +177,7 @@ def add_one(corpus: Path) -> tuple[float, float]:
     for f in (ROOT / "corpus" / "documents").glob("yantai-*"):
         shutil.copy(f, corpus / "documents" / f.name)
     wall, rss, _ = timed([sys.executable, "-c", "import sys; from retrieval import index_store; "
-                          f"assert index_store.load(sys.argv[1]).rebuilt == 1", str(corpus)])
+                          "assert index_store.load(sys.argv[1]).rebuilt == 1", str(corpus)])
     return wall, rss
 
 

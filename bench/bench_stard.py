@@ -113,9 +113,22 @@ def child(kind: str, corpus: str, qfile: str, out: str) -> None:
     for q in qs:
         ranked.append(names(q["q"]))
     answer_time = (time.perf_counter() - t) / max(1, len(qs))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     Path(out).write_text(json.dumps({"startup": startup, "lat": lat, "ranked": ranked, "rss_mb": rss,
                                      "answer": answer_time, "first": bool(first is not None)}), encoding="utf-8")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh at exec; getrusage's maximum is kept
+    across exec, so a child forked from a large parent (one that loaded the corpus) reports the parent's size."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(kind: str, corpus: Path, qs: list[dict], script: str = __file__) -> dict:

@@ -59,7 +59,7 @@ def short_name(name: str) -> str:
     return name
 
 
-def _table_path() -> Path | None:
+def table_path() -> Path | None:
     spec = importlib.util.find_spec("cpca")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -120,7 +120,7 @@ class Places:
 
 @lru_cache(maxsize=1)
 def places() -> Places:
-    path = _table_path()
+    path = table_path()
     rows: list[tuple[str, str]] = []
     if path:
         with path.open(encoding="utf-8") as f:

@@ -26,13 +26,18 @@ KIND_ONLY_TITLE = 6  # a title this short names only the kind of document ("å…¬å
 
 
 def _key() -> str:
-    """The code a roster was made by: this module, how a place is found, how parents are resolved."""
+    """The code and data a roster was made by: this module, how parents are resolved, how a place is found
+    and the table of places it is found in."""
     from . import corpus, places as places_module, scope
 
     h = hashlib.sha1()
     for module in (corpus, places_module, scope):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
+    table = places_module.table_path()
+    if table:
+        st = table.stat()
+        h.update(f"{table}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
