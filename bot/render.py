@@ -198,14 +198,15 @@ def citation_blocks(c: Citation, quote: bool = True) -> list[Block]:
 
 
 def answer_blocks(answer: Answer, example: str = "") -> list[Block]:
-    """Direct answer first, then the citation(s) backing it with the quoted sentence, then notes.
+    """Direct answer first, right under it the notes (which document governs, how a follow-up was
+    understood), as the command line says them, then the citation(s) backing it with the quoted sentence.
     example: a question the corpus answers, suggested when this one is not answered."""
     blocks: list[Block] = [Block(answer.first_line, "b")]
+    for note in answer.notes:
+        blocks.append(Block(f"ℹ️ {note}", "i"))
     if answer.answered:
         for c in answer.citations[: max(1, answer.primary)]:
             blocks.extend(citation_blocks(c))
-    for note in answer.notes:
-        blocks.append(Block(f"ℹ️ {note}", "i"))
     if not answer.answered:
         suggestion = f"，例如“{example}”" if example else ""
         blocks.append(Block(f"可以换个说法再问{suggestion}；/docs 查看收录的文件，/help 查看用法。"))

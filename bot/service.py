@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from retrieval.engine import Engine
 from retrieval.examples import Examples, examples
+from retrieval.followups import Conversations
 from retrieval.models import Answer, Document
 from retrieval.roles import roles
 from retrieval.text import fold
@@ -77,6 +78,7 @@ class Service:
         self.documents = Documents(self)
         self.trainers = Trainers(self)
         self.quiz = Quizzes(self)
+        self.conversations = Conversations(engine)
         self.corpus = CorpusWatch(config.corpus, engine, on_load=self._engine_changed)
 
     @property
@@ -95,6 +97,7 @@ class Service:
             self.store.close()
 
     def _engine_changed(self, engine: Engine) -> None:
+        self.conversations = Conversations(engine)  # last questions cite articles of the old corpus
         self.documents.index(engine)
         self.quiz.clear()
         self.examples = examples(engine)
@@ -130,12 +133,21 @@ class Service:
             previous = self.store.question(follow_up_of)
             if previous:
                 text = f"{previous['text']} {text.strip()}"
-        answer = self.engine.ask(text, city=settings.city, role=settings.role, top=4)
+        # otherwise a follow-up of the asker's last question in this chat ("那招远呢？", "第七条全文发给我")
+        answer, resolved = self.conversations.ask(f"{chat_id}:{user_id}", text, city=settings.city,
+                                                  role=settings.role, top=4)
+        if resolved is not None:
+            text = resolved.question
         first = answer.citations[0] if answer.answered and answer.citations else None
         qid = self.store.log_question(user_id, chat_id, text, city=settings.city, role=settings.role,
                                       answered=answer.answered, intent=answer.intent,
                                       doc_number=first.doc_number if first else None,
                                       article=(first.label or str(first.article)) if first else None, source=source)
+        if resolved is not None and resolved.kind == "article" and first is not None:
+            article = self.documents.find_article(first)  # "第七条全文发给我": the article itself, whole
+            if article is not None:
+                rows = [r for r in self.answer_buttons(answer, qid) if not r[0].text.startswith("📄")]
+                return Reply(R.render_article(self.engine.by_number[first.doc_number], article), rows)
         return Reply(R.render_answer(answer, self.example()), self.answer_buttons(answer, qid))
 
     def example(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from retrieval.followups import Conversations
 from retrieval.models import document_name
 
 from .common import add_corpus_options, fail, load_engine
@@ -25,6 +26,10 @@ def question_from(obj) -> tuple[dict | None, str | None]:
         if value is not None and not isinstance(value, str):
             return None, f"'{key}' 必须是字符串或 null"
         fields[key] = value
+    user = obj.get("user")  # the asker: a follow-up ("那招远呢？") leans on their last question
+    if user is not None and (not isinstance(user, (str, int)) or isinstance(user, bool)):
+        return None, "'user' 必须是字符串、整数或 null"
+    fields["user"] = None if user is None else str(user)
     top = obj.get("top")
     if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
         return None, "'top' 必须是正整数"
@@ -32,7 +37,7 @@ def question_from(obj) -> tuple[dict | None, str | None]:
     return fields, None
 
 
-def _answer_line(engine, line: str, args) -> dict:
+def _answer_line(conversations: Conversations, line: str, args) -> dict:
     try:
         obj = json.loads(line)
     except ValueError:
@@ -40,15 +45,17 @@ def _answer_line(engine, line: str, args) -> dict:
     fields, error = question_from(obj)
     if error:
         return {"error": error}
-    answer = engine.ask(fields["q"], city=fields["city"] or args.city, role=fields["role"] or args.role,
-                        top=fields["top"] or args.top)
+    answer, _ = conversations.ask(fields["user"], fields["q"], city=fields["city"] or args.city,
+                                  role=fields["role"] or args.role, top=fields["top"] or args.top)
     return answer.to_dict()
 
 
 def _answer_stream(engine, args) -> int:
-    """Every line gets a line back, in order: a bad line gets {"error": …}, never a broken stream."""
+    """Every line gets a line back, in order: a bad line gets {"error": …}, never a broken stream. Lines
+    with a "user" are a conversation: each may follow up that user's last question."""
+    conversations = Conversations(engine)
     for line in sys.stdin:
-        sys.stdout.write(json.dumps(_answer_line(engine, line.rstrip("\n"), args), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(_answer_line(conversations, line.rstrip("\n"), args), ensure_ascii=False) + "\n")
         sys.stdout.flush()
     return 0
 

@@ -85,6 +85,10 @@ async def main() -> int:
         await tap(ZHANG, answer, "全文")
         await tap(ZHANG, answer, "👍")
         await say(ZHANG, "市政府领导多久接听一次热线？")
+        await say(ZHANG, "热点部门呢？")  # follow-ups lean on the last question
+        await say(ZHANG, "非热点部门的呢")
+        await say(ZHANG, "那烟台呢？")
+        await say(ZHANG, "第七条全文发给我")
         await say(ZHANG, "招远和烟台关于热线的规定有什么不同？")
         await say(ZHANG, "/compare 13")
         await say(ZHANG, "/role 市政府领导班子成员")

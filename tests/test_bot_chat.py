@@ -333,3 +333,21 @@ def test_fake_rejects_what_telegram_rejects():
     assert check_html("<b>a</i>")[0] is not None
     assert check_html("<script>x</script>")[0] is not None
     assert check_html("<b>open")[0] is not None
+
+
+async def test_follow_ups_lean_on_the_users_last_question_without_a_reply(bot):
+    def first_line(calls):
+        return Harness.messages(calls)[0].visible.split("\n")[0]
+
+    assert "每月" in first_line(await bot.say("市政府领导多久接听一次热线？", user=ALICE))
+    calls = await bot.say("热点部门呢？", user=ALICE)
+    assert "每季度" in first_line(calls) and "接着上一个问题" in Harness.messages(calls)[0].visible
+    assert "每半年" in first_line(await bot.say("非热点部门的呢", user=ALICE))
+    assert first_line(await bot.say("那招远呢？", user=ALICE)).startswith("非热点部门")
+    whole = Harness.messages(await bot.say("第七条全文发给我", user=ALICE))[0].visible
+    assert "狠抓重点项目推进建设" in whole and "当年投产" in whole and "…" not in whole  # the article, whole
+    # what was asked is logged as understood, for /stats and reviews
+    logged = bot.service.store.db.execute("SELECT text FROM questions ORDER BY id").fetchall()
+    assert [t for (t,) in logged][1:3] == ["热点部门多久接听一次热线？", "非热点部门多久接听一次热线？"]
+    # another user has no last question to lean on
+    assert "接着上一个问题" not in Harness.messages(await bot.say("热点部门呢？", user=BOB))[0].visible

@@ -35,9 +35,9 @@ def test_answer_renders_direct_answer_citation_quote_and_notes():
     [msg] = R.render_answer(a)
     lines = msg.split("\n")
     assert lines[0] == "<b>须提前3天请假。</b>"
-    assert lines[1] == "📌 依据：《某某意见》（X〔2024〕1号）一、总则，3.严守纪律"
-    assert lines[2] == "<blockquote>“须提前3天请假。”</blockquote>"
-    assert lines[3] == "<i>ℹ️ 招远的文件对此没有规定。</i>"
+    assert lines[1] == "<i>ℹ️ 招远的文件对此没有规定。</i>"  # which document governs: right under the answer
+    assert lines[2] == "📌 依据：《某某意见》（X〔2024〕1号）一、总则，3.严守纪律"
+    assert lines[3] == "<blockquote>“须提前3天请假。”</blockquote>"
     assert "9." not in msg, "only the primary citation backs the answer"
 
 

@@ -56,6 +56,17 @@ def test_jsonl_answers_line_by_line_and_flushes_each():
     assert proc.returncode == 0
 
 
+def test_jsonl_lines_of_one_user_are_a_conversation():
+    lines = [{"q": "市政府领导多久接听一次热线？", "user": "u1"}, {"q": "热点部门呢？", "user": "u1"},
+             {"q": "热点部门呢？", "user": "u2"}, {"q": "那招远呢", "user": 7}, {"q": "x", "user": ["u1"]}]
+    r = run(["ask", "--jsonl"], stdin="\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert "每季度" in out[1]["answer"].split("\n")[0] and "接着上一个问题" in out[1]["answer"]
+    assert "接着上一个问题" not in out[2]["answer"]  # u2 asked nothing before
+    assert "接着上一个问题" not in out[3]["answer"]  # nor did user 7
+    assert "'user'" in out[4]["error"]
+
+
 def test_jsonl_bad_lines_get_error_objects_in_place():
     lines = ["not json", json.dumps({"q": 5}), json.dumps(["q"]), json.dumps({"q": "一线办公多久一次", "city": 3}),
              "", json.dumps({"q": "一线办公多久一次", "city": None, "role": None}),
