@@ -23,7 +23,6 @@ from .facts import FactType, asked_unit, question_type, term_question
 from .facts import load as load_fact_types
 from .homophones import Homophones
 from .gate import Gate, read_legal_words
-from .index import ArticleIndex
 from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation, document_name
 from .passages import best_passage
@@ -31,9 +30,9 @@ from .picks import Pick, Query
 from .places import places
 from .references import References
 from .scope import Scope
-from .store import Duties, Store
+from .store import Duties
 from .text import PUNCT, fold, strip_invisible, truncate
-from .tokenize import SEPARATOR, Substrings, TextWords, Tokenizer
+from .tokenize import SEPARATOR, Substrings, TextWords
 
 MAX_QUESTION = 500
 FIRST_LINE = 100
@@ -433,6 +432,8 @@ class Engine:
             defined = defines is not None and bool(defines.search(fold(passage.sentence)))
             fact_bonus = FACT_BONUS if passage.has_fact else 0.0
             sentence_share = PASSAGE_WEIGHT * min(1.0, passage.overlap / max(query_weight, 1e-6))
+            # "条例里说的X": the sentence that defines X; an article found through the one it cites is scored
+            # as that one, whose words it borrows
             bonuses = (DEFINES_BONUS if defined else 0.0) + (HEADED_BONUS if headed else 0.0) \
                 - (CITING_COST if via is not None else 0.0)
             if score / top_score + 1.0 + fact_bonus + sentence_share + bonuses <= best_value:
@@ -448,13 +449,7 @@ class Engine:
             coverage = self.coverage(query.topic, tokens, tokens.folded)
             if coverage < least:
                 continue
-            value = score / top_score + coverage + fact_bonus + sentence_share
-            if via is not None:
-                value -= CITING_COST  # scored as the article it cites, whose words it borrows
-            if defined:
-                value += DEFINES_BONUS  # "条例里说的X": the sentence that defines X
-            if headed:
-                value += HEADED_BONUS
+            value = score / top_score + coverage + fact_bonus + sentence_share + bonuses
             if value > best_value:
                 best, best_value = Pick(article, passage.line, passage.sentence, score, coverage), value
         if best and ftype and ftype.name == "list" and ftype.heads(best.article.part):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .models import Answer
 from .obligations import actor_match
-from .text import PUNCT, fold, key
+from .text import key
 
 MAX_FOLLOW_UP = 16  # characters: a follow-up leans on the last answer; a longer message asks afresh
 MAX_ASKERS = 4096  # askers whose last turn is kept
@@ -39,7 +39,6 @@ class Turn:
 
     question: str  # the question as asked of the engine (a follow-up's, resolved)
     city: str | None
-    role: str | None
     answer: Answer
 
 
@@ -139,7 +138,7 @@ class Conversations:
         if resolved and resolved.kind != "article":
             _note(answer, f"接着上一个问题，按“{question}”{f'（{scope}）' if resolved.kind == 'place' else ''}回答。")
         if asker is not None and answer.intent != "empty":
-            self._turns[asker] = Turn(question, scope or city, role, answer)
+            self._turns[asker] = Turn(question, scope or city, answer)
             self._turns.move_to_end(asker)
             if len(self._turns) > MAX_ASKERS:
                 self._turns.popitem(last=False)

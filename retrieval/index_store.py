@@ -29,7 +29,7 @@ from pathlib import Path
 import tantivy
 
 from . import roster
-from .corpus import (VOCABULARY_FILES, CorpusError, corpus_files, documents_dir, lexicon_dir, lexicon_file,
+from .corpus import (VOCABULARY_FILES, CorpusError, corpus_files, lexicon_dir, lexicon_file,
                      link_documents, load_document, metadata_files, read_lexicon)
 from .examples import digest
 from .frequencies import cache_dir
@@ -138,8 +138,7 @@ def load(corpus_dir: Path, progress: bool = False, workers: int | None = None) -
         root = Path(tempfile.mkdtemp(prefix="policybot-index-"))  # nowhere to keep it: this process only
     store = _open(root, _lexicon_signature(corpus_dir))
     rebuilt = 0
-    known = roster.read(store.info(roster.INFO), documents_dir(corpus_dir), files) \
-        if store.info("complete") == "1" else None
+    known = roster.read(store.info(roster.INFO), files) if store.info("complete") == "1" else None
     if known is None:
         known, rebuilt = _refresh(corpus_dir, root, store, files, progress, workers)
     tokenizer = make_tokenizer(corpus_dir, known.terms)
@@ -153,37 +152,38 @@ def _refresh(corpus_dir: Path, root: Path, store: Store, files: dict, progress: 
              workers: int | None) -> tuple[roster.Roster, int]:
     """The documents whose files changed parsed and stored again, the links across documents checked, and
     the roster made and kept for the next start: (roster, documents parsed)."""
-    folder = documents_dir(corpus_dir)
     metas = metadata_files(corpus_dir, files)
-    stored = {slug: (i, sig, head, terms, n) for i, slug, sig, head, terms, n in store.heads()}
-    signatures = {m.stem: _sig_text(folder, files, m, stored.get(m.stem)) for m in metas}
+    stored = _stored(store)
+    signatures = {m.stem: _sig_text(files, m, stored.get(m.stem)) for m in metas}
     stale = [m for m in metas if m.stem not in stored or stored[m.stem][1] != signatures[m.stem]]
     gone = [slug for slug in stored if slug not in signatures]
     rebuilt = 0
     if stale or gone or store.info("complete") != "1":
         rebuilt = _update(corpus_dir, root, store, stored, stale, gone, signatures, progress, workers)
-        stored = {slug: (i, sig, head, terms, n) for i, slug, sig, head, terms, n in store.heads()}
+        stored = _stored(store)
     rows = [stored[m.stem] for m in metas]
     documents = [StoredDocument(store, i, DocumentMeta(**head["meta"]), n, [tuple(g) for g in head["glosses"]])
                  for i, _, head, _, n in rows]
     link_documents(documents)
-    made = roster.make(documents, [r[0] for r in rows], [r[1] for r in rows], [r[4] for r in rows],
-                       sorted({t for s in stored.values() for t in s[3]}))
+    made = roster.make(documents, [r[1] for r in rows], {t for s in stored.values() for t in s[3]})
     store.begin()
     store.set_info(roster.INFO, made.dump())
     store.commit()
     return made, rebuilt
 
 
-def _sig_text(folder: Path, files: dict, meta: Path, stored: tuple | None) -> str:
-    """The signature of a document's YAML and text. The text's name is in the YAML; while the YAML is
-    unchanged it is taken from the store rather than read from each YAML."""
-    own = ",".join(map(str, files[meta.name])) + ","
-    if stored and stored[1].startswith(own):
-        text = stored[2]["meta"].get("text_file") or f"{meta.stem}.txt"
-    else:
+def _stored(store: Store) -> dict[str, tuple]:
+    """{slug: (id, signature, head, quoted terms, number of articles)} of every stored document."""
+    return {slug: (i, sig, head, terms, n) for i, slug, sig, head, terms, n in store.heads()}
+
+
+def _sig_text(files: dict, meta: Path, stored: tuple | None) -> str:
+    """The signature of a document's YAML and text. The text's name is in the YAML; while the document's
+    files are as stored it is taken from the store rather than read from each YAML."""
+    text = stored[2]["meta"]["text_file"] if stored else None
+    if text is None or stored[1] != roster.signature(files, meta.stem, text):
         text = _text_name(meta)
-    return roster.signature(folder, files, meta.stem, text)
+    return roster.signature(files, meta.stem, text)
 
 
 def _open(root: Path, lexicon: str) -> Store:

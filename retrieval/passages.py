@@ -74,8 +74,7 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
     words = list(dict.fromkeys(words))  # a word asked twice ("乡镇…乡镇") is still one thing asked
     ftitle = fold(title) if title else ""
     weights = {w: weight(w) * (TITLE_SHARE if title and match(w, ftitle) >= 1.0 else 1.0) for w in words}
-    weight = weights.__getitem__
-    bonus = max(FACT_BONUS, FACT_SHARE * sum(weight(w) for w in words))
+    bonus = max(FACT_BONUS, FACT_SHARE * sum(weights.values()))
     # a word the article does not have anywhere adds nothing to any of its clauses: left out of the sums
     words = [w for w in words if match(w, everything) > 0]
 
@@ -89,9 +88,9 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
     best: Passage | None = None
     best_score = -1.0
     for si, (s, fs, clauses, folded) in enumerate(split):
-        said = [(w, weights[w] * m) for w in words if (m := match(w, fs)) > 0]
-        s_cover = sum(v for _, v in said)
-        said = [w for w, _ in said]  # a clause says only what its sentence does (match grows with the text)
+        covered = [(w, weights[w] * m) for w in words if (m := match(w, fs)) > 0]
+        s_cover = sum(v for _, v in covered)
+        said = [w for w, _ in covered]  # a clause says only what its sentence does (match grows with the text)
         facts = stated[si]
         # "超过十人的，代表人数最多不得超过五人": a condition the asker's amount meets or not, on it and the next clause
         met = [condition_met(fc, amounts) for fc in folded] if amounts else [None] * len(clauses)
@@ -123,7 +122,7 @@ def best_passage(article: Article, words: list[str], match, weight, fact: re.Pat
     elif sentences[best_index].rstrip().endswith(("：", ":")):  # … and the opener is answered with its item
         items = _items(sentences, best_index)
         if items:
-            best.sentence += max(items, key=lambda it: sum(weight(w) * match(w, fold(it)) for w in words))
+            best.sentence += max(items, key=lambda it: sum(weights[w] * match(w, fold(it)) for w in words))
     if fact and not best.has_fact:  # the fact may sit in a neighbouring clause of the same sentence
         best.has_fact = bool(fact.search(fold(best.sentence)))
     best.line = _line(best.sentence, best.clause, limit, fact)

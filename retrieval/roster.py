@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from .models import Document, DocumentMeta
 from .places import Place, places
 from .scope import document_place
+from .store import StoredDocument
 
 INFO = "roster"
 KIND_ONLY_TITLE = 6  # a title this short names only the kind of document ("公告", "查档须知"), not its subject
@@ -43,12 +43,10 @@ def _key() -> str:
 
 @dataclass
 class Entry:
-    """One document as start-up knows it."""
+    """One document as start-up knows it (its file's stem and text's name are in its metadata)."""
 
     store_id: int
-    slug: str
-    sig: str  # sizes and modification times of its YAML and text (index_store.signature)
-    text_file: str  # the text's name, beside the YAML
+    sig: str  # sizes and modification times of its YAML and text (signature())
     n_articles: int
     meta: DocumentMeta
     place: Place | None
@@ -62,8 +60,8 @@ class Roster:
     terms: list[str]  # the quoted terms of every document
 
     def dump(self) -> str:
-        rows = [[e.store_id, e.slug, e.sig, e.text_file, e.n_articles, list(astuple(e.meta)),
-                 list(astuple(e.place)) if e.place else None, e.speaker, e.glosses] for e in self.entries]
+        rows = [[e.store_id, e.sig, e.n_articles, list(astuple(e.meta)), list(astuple(e.place)) if e.place else None,
+                 e.speaker, e.glosses] for e in self.entries]
         return json.dumps({"key": _key(), "terms": self.terms, "documents": rows}, ensure_ascii=False,
                           separators=(",", ":"))
 
@@ -79,43 +77,30 @@ def speaker(doc: Document) -> str:
     return f"{doc.title} {doc.meta.issuer}"
 
 
-def make(documents: list[Document], ids: list[int], sigs: list[str], sizes: list[int], terms: list[str]) -> Roster:
-    """The roster of linked documents (corpus.link_documents) with their store ids and signatures."""
-    return Roster([Entry(i, d.meta.slug, sig, d.meta.text_file, n, d.meta, document_place(d), speaker(d),
-                          [tuple(g) for g in d.glosses])
-                    for d, i, sig, n in zip(documents, ids, sigs, sizes)], sorted(terms))
+def make(documents: list[StoredDocument], sigs: list[str], terms: set[str]) -> Roster:
+    """The roster of stored, linked documents (corpus.link_documents) with their files' signatures."""
+    return Roster([Entry(d.store_id, sig, d.n_articles, d.meta, document_place(d), speaker(d), d.glosses)
+                   for d, sig in zip(documents, sigs)], sorted(terms))
 
 
-def read(text: str | None, folder: Path, files: dict[str, tuple[int, int]]) -> Roster | None:
+def read(text: str | None, files: dict[str, tuple[int, int]]) -> Roster | None:
     """The stored roster when it is current for the folder's files ({name: (size, mtime)}), else None."""
     if not text:
         return None
     data = json.loads(text)
     if data.get("key") != _key():
         return None
-    rows = data["documents"]
-    if [f"{r[1]}.yaml" for r in rows] != sorted(n for n in files if n.endswith(".yaml")):  # corpus.metadata_files
+    entries = [Entry(store_id, sig, n, DocumentMeta(*meta), Place(*place) if place else None, said,
+                     [tuple(g) for g in glosses])
+               for store_id, sig, n, meta, place, said, glosses in data["documents"]]
+    if [f"{e.meta.slug}.yaml" for e in entries] != sorted(n for n in files if n.endswith(".yaml")):  # metadata_files
         return None
-    entries = []
-    for store_id, slug, sig, text_file, n, meta, place, said, glosses in rows:
-        own, text = files[f"{slug}.yaml"], files.get(text_file or f"{slug}.txt")
-        # signature() inlined for the usual case, a text beside its YAML: this runs for every document
-        if text is None or sig != f"{own[0]},{own[1]},{text[0]},{text[1]}":
-            if sig != signature(folder, files, slug, text_file or f"{slug}.txt"):
-                return None
-        entries.append(Entry(store_id, slug, sig, text_file, n, DocumentMeta(*meta),
-                             Place(*place) if place else None, said, [tuple(g) for g in glosses]))
+    if any(e.sig != signature(files, e.meta.slug, e.meta.text_file) for e in entries):
+        return None
     return Roster(entries, data["terms"])
 
 
-def signature(folder: Path, files: dict[str, tuple[int, int]], slug: str, text_name: str) -> str:
-    """Size and modification time of a document's YAML and of its text ("…,0,0" when the text is missing)."""
-    text = files.get(text_name)
-    if text is None and os.sep in text_name:  # a text in a folder of its own
-        try:
-            st = (folder / text_name).stat()
-            text = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            pass
-    own, text = files[f"{slug}.yaml"], text or (0, 0)
+def signature(files: dict[str, tuple[int, int]], slug: str, text_file: str) -> str:
+    """Size and modification time of a document's YAML and of its text, beside it ("…,0,0" when missing)."""
+    own, text = files[f"{slug}.yaml"], files.get(text_file, (0, 0))
     return f"{own[0]},{own[1]},{text[0]},{text[1]}"

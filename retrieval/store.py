@@ -207,11 +207,11 @@ class StoredDocument(Document):
         self.store_id = doc_id
         self.meta = meta
         self.glosses = glosses
-        self._size = n_articles
+        self.n_articles = n_articles
 
     def headings(self) -> list[str]:
         """Kept in the head: which item is headed by what is asked without reading the articles."""
-        return self._store.head(self.store_id)["headings"] or [""] * self._size
+        return self._store.head(self.store_id)["headings"] or [""] * self.n_articles
 
     @property
     def articles(self) -> list[Article]:
