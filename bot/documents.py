@@ -99,7 +99,11 @@ class Documents:
         if keyword:
             k = fold(keyword)
             docs = [d for d in docs if any(k in fold(x) for x in (d.title, d.doc_number, d.city, d.meta.issuer))]
-        return Reply(R.docs_text(docs, len(self.engine.documents), keyword))
+        standing = {}
+        for d in docs[:R.DOCS_SHOWN]:
+            status = self.engine.standing(d.doc_number)
+            standing[d.doc_number] = (status.label, self.engine.register.standing_lines(d.meta, status))
+        return Reply(R.docs_text(docs, len(self.engine.documents), keyword, standing))
 
     def outline(self, user_id: str, args: list[str], bot_username: str | None) -> Reply:
         key = " ".join(args).strip()

@@ -189,7 +189,7 @@ def answered_question_id(message: Message | None) -> int | None:
     markup = message.reply_markup if message is not None else None
     for row in (markup.inline_keyboard if markup else ()):
         for button in row:
-            m = re.fullmatch(r"fb:(\d+):[01]", button.callback_data or "")
+            m = re.fullmatch(r"fbr?:(\d+):\d", button.callback_data or "")
             if m:
                 return int(m.group(1))
     return None
@@ -296,12 +296,43 @@ def chat_of(update: Update) -> int:
 
 
 async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍/👎 under an answer (fb:QID:1|0); a 👎 puts the reasons in their place (fbr:QID:K), and the
+    reason chosen puts 👍/👎 back, the 👎 saying it."""
     query = update.callback_query
+    svc = service(context)
     m = re.fullmatch(r"fb:(\d+):([01])", query.data)
-    if not m:
+    r = re.fullmatch(r"fbr:(\d+):(\d)", query.data)
+    if m:
+        notice, row = svc.feedback(int(m.group(1)), uid(update), m.group(2) == "1")
+    elif r:
+        notice, row = svc.feedback_reason(int(r.group(1)), uid(update), int(r.group(2)))
+    else:
         await query.answer("这个按钮已失效。")
         return
-    await query.answer(service(context).feedback(int(m.group(1)), uid(update), m.group(2) == "1"))
+    await query.answer(notice)
+    if row is not None and query.message is not None:
+        await _swap_feedback_row(query, row)
+
+
+async def _swap_feedback_row(query, row) -> None:
+    """The answer's buttons with the feedback row (👍/👎 or the reasons) replaced by another."""
+    old = query.message.reply_markup.inline_keyboard if query.message.reply_markup else ()
+    rows = [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] if
+            any(re.match(r"fbr?:", x.callback_data or "") for x in line) else list(line) for line in old]
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    except BadRequest:  # the message is too old to edit, or unchanged: the vote is recorded all the same
+        pass
+
+
+async def role_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    reply = service(context).role_button(uid(update), query.data.split(":", 1)[1])
+    if reply is None:
+        await query.answer("这个身份已不在文件里了，发送 /role 重新选择。")
+        return
+    await query.answer()
+    await send(update, context, reply, chat_id=chat_of(update))
 
 
 async def city_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from retrieval.examples import Examples
 from retrieval.models import Answer, Article, Citation, Document, document_name, number_suffix
+from .store import REASONS
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the text after entity parsing
 MAX_ENTITIES = 100  # Telegram's limit of formatting entities per message
@@ -203,7 +204,7 @@ def answer_blocks(answer: Answer, example: str = "") -> list[Block]:
     example: a question the corpus answers, suggested when this one is not answered."""
     blocks: list[Block] = [Block(answer.first_line, "b")]
     for note in answer.notes:
-        blocks.append(Block(f"ℹ️ {note}", "i"))
+        blocks.append(Block(note if note.startswith("⚠️") else f"ℹ️ {note}", "i"))  # a warning keeps its own sign
     if answer.answered:
         for c in answer.citations[: max(1, answer.primary)]:
             blocks.extend(citation_blocks(c))
@@ -296,7 +297,9 @@ def help_text(ex: Examples, admin: bool = False) -> list[str]:
 DOCS_SHOWN = 20  # documents listed by /docs before it asks for a keyword
 
 
-def docs_text(documents: list[Document], total: int | None = None, keyword: str = "") -> list[str]:
+def docs_text(documents: list[Document], total: int | None = None, keyword: str = "",
+              standing: dict[str, tuple[str, list[str]]] | None = None) -> list[str]:
+    """standing: each shown document's status (有效, 已废止 …) and the lines saying what repeals what."""
     total = len(documents) if total is None else total
     head = f"收录的文件（{total}份）" if not keyword else f"含“{clip(keyword, 20)}”的文件（{len(documents)}份，共收录{total}份）"
     blocks = [Block(head, "b")]
@@ -304,9 +307,11 @@ def docs_text(documents: list[Document], total: int | None = None, keyword: str 
         blocks.append(Block("没有找到。换个关键词，或发送 /docs 查看全部。"))
     for d in documents[:DOCS_SHOWN]:
         m = d.meta
+        label, lines = (standing or {}).get(d.doc_number, (m.validity, []))
         facts = "，".join(x for x in (m.city, m.issuer, m.published and f"发布于{m.published}",
-                                      m.validity, f"{len(d.articles)}条") if x)
-        blocks.append(Block(raw=f"• <b>《{esc(d.title)}》</b>\n  {esc(d.doc_number)}；{esc(facts)}"))
+                                      label, f"{len(d.articles)}条") if x)
+        more = "".join(f"\n  └ {esc(line)}" for line in lines)
+        blocks.append(Block(raw=f"• <b>《{esc(d.title)}》</b>\n  {esc(d.doc_number)}；{esc(facts)}{more}"))
     if len(documents) > DOCS_SHOWN:
         blocks.append(Block(f"……还有{len(documents) - DOCS_SHOWN}份。发送 /docs 关键词 查找，例如 /docs 安全生产。"))
     blocks.append(Block("目录：/outline 文号或城市；条款原文：/article 文号或城市 条号"))
@@ -444,11 +449,24 @@ def leaderboard_text(rows: list[tuple[str, int, int]], questions: int) -> list[s
     return paginate(blocks)
 
 
+def feedback_buttons(qid: int, reason: str | None = None) -> list[Button]:
+    """👍/👎 under an answer; after a 👎 with a reason, the 👎 says which (tapping it again asks again)."""
+    return [Button("👍 有用", data=f"fb:{qid}:1"), Button(f"👎 {reason}" if reason else "👎 没用", data=f"fb:{qid}:0")]
+
+
+def reason_buttons(qid: int) -> list[Button]:
+    """Why an answer was no use, in place of 👍/👎 under it."""
+    return [Button(r, data=f"fbr:{qid}:{i}") for i, r in enumerate(REASONS)]
+
+
 def stats_text(s: dict) -> list[str]:
+    reasons = "、".join(f"{r} {n}" for r, n in s.get("reasons", []))
     blocks = [Block("使用统计", "b"),
               Block(f"问题：{s['questions']}个（{s['users']}位用户），已回答{s['answered']}个，"
-                    f"未回答{s['unanswered']}个。"),
-              Block(f"反馈：👍 {s['thumbs_up']}，👎 {s['thumbs_down']}。"),
+                    f"未回答{s['unanswered']}个。" + (f"另有寒暄{s['small_talk']}条（你好、谢谢…），不计入。"
+                                                   if s.get("small_talk") else "")),
+              Block(f"反馈：👍 {s['thumbs_up']}，👎 {s['thumbs_down']}" + (f"（原因：{reasons}）" if reasons else "")
+                    + "。"),
               Block(f"测验：作答{s['quiz_answers']}次，答对{s['quiz_correct']}次。")]
     if s.get("top_unanswered"):
         blocks.append(Block("问得最多的未回答问题", "b"))
@@ -456,8 +474,10 @@ def stats_text(s: dict) -> list[str]:
             blocks.append(Block(f"{n}× {clip(text, 80)}"))
     if s.get("recent_down"):
         blocks.append(Block("最近的 👎", "b"))
-        for text, where_ in s["recent_down"]:
-            blocks.append(Block(f"• {clip(text, 60)}" + (f" → {clip(where_, 40)}" if where_ else "")))
+        for text, where_, reason in s["recent_down"]:
+            blocks.append(Block(f"• {clip(text, 60)}" + (f" → {clip(where_, 40)}" if where_ else "")
+                                + (f"（{reason}）" if reason else "")))
+        blocks.append(Block("导出复核清单：policybot review --csv 文件名"))
     if s.get("engine"):
         blocks.append(Block(s["engine"], "i"))
     return paginate(blocks)

@@ -8,17 +8,19 @@ Handlers (bot/handlers.py) only translate updates into these calls and replies i
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import time
 from collections import deque
 from dataclasses import dataclass
 
+from retrieval import small_talk
 from retrieval.engine import Engine
 from retrieval.examples import Examples, examples
 from retrieval.followups import Conversations
 from retrieval.models import Answer, Document
-from retrieval.roles import roles
-from retrieval.text import fold
+from retrieval.roles import governed, nearest_roles, roles
 
 from . import render as R
 from .config import Config
@@ -26,11 +28,15 @@ from .corpus_watch import WATCH_INTERVAL, CorpusWatch
 from .documents import STALE, Documents, article_ref
 from .quiz import Quizzes
 from .render import Block, Button, Reply, esc
-from .store import Store
+from .store import REASONS, Store
 from .trainers import MAX_ROLE, Trainers
 
+log = logging.getLogger(__name__)
+
+
+def role_key(name: str) -> str:
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 CLEAR = {"全部", "清除", "无", "none", "-", "clear", "all"}
-FOLLOW_UP_MAX = 15  # a reply to an answer this short (and nearly topic-free) follows up its question
 
 
 @dataclass
@@ -129,20 +135,22 @@ class Service:
         """Answer a question. follow_up_of: the id of the answered question a short reply follows up
         ("至少几个？", "那<另一个城市>呢？" in reply to an answer): asked together with that question."""
         settings = self.store.user(user_id)
-        if follow_up_of is not None and self.is_follow_up(text):
-            previous = self.store.question(follow_up_of)
-            if previous:
-                text = f"{previous['text']} {text.strip()}"
-        # otherwise a follow-up of the asker's last question in this chat ("那招远呢？", "第七条全文发给我")
+        previous = self.store.question(follow_up_of) if follow_up_of is not None else None
+        # a follow-up of the asker's last question in this chat, or of the answer replied to ("那招远呢？",
+        # "第七条全文发给我", "至少几个？")
         answer, resolved = self.conversations.ask(f"{chat_id}:{user_id}", text, city=settings.city,
-                                                  role=settings.role, top=4)
+                                                  role=settings.role, top=4,
+                                                  reply_to=previous["text"] if previous else None)
         if resolved is not None:
             text = resolved.question
         first = answer.citations[0] if answer.answered and answer.citations else None
         qid = self.store.log_question(user_id, chat_id, text, city=settings.city, role=settings.role,
                                       answered=answer.answered, intent=answer.intent,
                                       doc_number=first.doc_number if first else None,
-                                      article=(first.label or str(first.article)) if first else None, source=source)
+                                      article=(first.label or str(first.article)) if first else None, source=source,
+                                      answer=answer.answer)
+        if answer.intent == small_talk.INTENT:  # 你好, 谢谢: a friendly word, nothing to rate
+            return R.reply(Block(answer.answer))
         if resolved is not None and resolved.kind == "article" and first is not None:
             article = self.documents.find_article(first)  # "第七条全文发给我": the article itself, whole
             if article is not None:
@@ -153,13 +161,6 @@ class Service:
     def example(self) -> str:
         """One question the corpus answers, for texts that show how to ask."""
         return self.examples.questions[0] if self.examples.questions else ""
-
-    def is_follow_up(self, text: str) -> bool:
-        """Too little to ask on its own: short, with at most one word of topic besides a city name."""
-        if len(text.strip()) > FOLLOW_UP_MAX:
-            return False
-        words = {w for w in self.engine.tokenizer.content_words(fold(text)) if w not in self.engine.cities}
-        return len(words) <= 1
 
     def answer_buttons(self, answer: Answer, qid: int) -> list[list[Button]]:
         rows: list[list[Button]] = []
@@ -172,7 +173,7 @@ class Service:
                 whole.append(Button(label, data=f"art:{article_ref(a)}"))
         if whole:
             rows.append(whole)
-        rows.append([Button("👍 有用", data=f"fb:{qid}:1"), Button("👎 没用", data=f"fb:{qid}:0")])
+        rows.append(R.feedback_buttons(qid))
         rest = answer.citations[len(primary):] if answer.answered else answer.citations
         for c in rest[:3]:
             a = self.documents.find_article(c)
@@ -214,22 +215,45 @@ class Service:
     def role_examples(self) -> list[str]:
         return [r for r in roles(self.engine) if 2 <= len(r) <= 20][:6]
 
+    def role_buttons(self, names: list[str]) -> list[list[Button]]:
+        """One button per role (role:<hash of the name>: a name is too long for callback data)."""
+        buttons = [Button(R.clip(n, 20), data=f"role:{role_key(n)}") for n in names]
+        return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+
     def role_command(self, user_id: str, args: list[str]) -> Reply:
+        """/role: the roles the corpus names, as buttons; /role 身份: set it when the corpus has duties for
+        it, else offer the nearest roles it does name."""
         role = " ".join(args).strip()
+        known = roles(self.engine)
         examples = "、".join(self.role_examples())
         if not role:
             current = self.store.user(user_id).role
             head = (Block(raw=f"你现在的身份：<b>{esc(current)}</b>") if current else
                     Block("你还没有设置身份。设置后，问题里没说是谁时，我会优先找适用于你的规定。"))
-            return R.reply(head, Block(f"用法：/role 身份，例如：{examples}；/role 清除 取消设置。"))
+            return R.reply(head, Block("点一个文件里的身份，或发送 /role 身份；/role 清除 取消设置。"),
+                           buttons=self.role_buttons([r for r in known if 2 <= len(r) <= 20][:8]))
         if role.lower() in CLEAR:
             self.store.set_role(user_id, None)
             return R.reply(Block("已清除身份设置。"))
         if len(role) > MAX_ROLE:
             return R.reply(Block(f"身份名称太长了（最多{MAX_ROLE}个字）。例如：{examples}"))
+        if not governed(role, known):
+            near = nearest_roles(role, known)
+            if near:
+                return R.reply(Block(f"文件里没有“{role}”这个身份。你是不是指下面的一个？"),
+                               buttons=self.role_buttons(near))
+            return R.reply(Block(f"文件里没有“{role}”这个身份，也没有相近的。例如：{examples}"))
+        return self.set_role(user_id, role)
+
+    def set_role(self, user_id: str, role: str) -> Reply:
         self.store.set_role(user_id, role)
         return R.reply(Block(raw=f"好的，你的身份是 <b>{esc(role)}</b>。"),
                        Block("/duties 查看这个身份的全部周期性职责。"))
+
+    def role_button(self, user_id: str, key: str) -> Reply | None:
+        """A role button pressed; None when the corpus no longer names that role."""
+        role = next((r for r in roles(self.engine) if role_key(r) == key), None)
+        return self.set_role(user_id, role) if role else None
 
     # ---- admin ---------------------------------------------------------------------------------
 
@@ -244,10 +268,20 @@ class Service:
 
     # ---- feedback, start, inline ----------------------------------------------------------------
 
-    def feedback(self, question_id: int, user_id: str, useful: bool) -> str:
+    def feedback(self, question_id: int, user_id: str, useful: bool) -> tuple[str, list[Button] | None]:
+        """The notice for a 👍/👎, and for a 👎 the buttons asking why (None: nothing to ask)."""
         if not self.store.record_feedback(question_id, user_id, useful):
-            return "找不到这个回答了。"
-        return "谢谢！已记录：有用 👍" if useful else "谢谢反馈，我们会改进这个回答 👎"
+            return "找不到这个回答了。", None
+        if useful:
+            return "谢谢！已记录：有用 👍", None
+        return "谢谢反馈 👎 哪里不对？请点下面的一个原因。", R.reason_buttons(question_id)
+
+    def feedback_reason(self, question_id: int, user_id: str, reason: int) -> tuple[str, list[Button] | None]:
+        """Record why an answer was no use; the notice, and the row that replaces the reasons."""
+        if not 0 <= reason < len(REASONS) or not self.store.record_reason(question_id, user_id, REASONS[reason]):
+            return "找不到这个回答了。", None
+        log.info("feedback: question %s disliked: %s", question_id, REASONS[reason])
+        return f"已记录：{REASONS[reason]}。谢谢，维护人员会复核这个回答。", R.feedback_buttons(question_id, REASONS[reason])
 
     def help(self, user_id: str) -> Reply:
         return Reply(R.help_text(self.examples, self.is_admin(user_id)))

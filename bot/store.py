@@ -101,6 +101,10 @@ class Round:
     open: bool
 
 
+MAX_ANSWER = 2000  # characters of an answer kept with its question
+REASONS = ("不准确", "已过时", "不相关", "不完整", "引用错误")  # why an answer was no use (👎)
+_ASKED = "COALESCE(intent, '') != 'small_talk'"  # a question, not 你好 or 谢谢
+
 _NORM = re.compile(r"[\s，,。．.；;：:、“”\"‘’()（）!！?？·…-]+")
 
 
@@ -123,9 +127,17 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA busy_timeout=5000")
             self.db.executescript(SCHEMA)
+            self._migrate()
             self._lock = threading.RLock()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
+
+    def _migrate(self) -> None:
+        """Columns added since a database was made: the answer a question got, the reason of a 👎."""
+        for table, column in (("questions", "answer"), ("feedback", "reason")):
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -164,12 +176,15 @@ class Store:
 
     def log_question(self, user_id: str, chat_id: str | None, text: str, *, city: str | None = None,
                      role: str | None = None, answered: bool = False, intent: str = "",
-                     doc_number: str | None = None, article: str | None = None, source: str = "chat") -> int:
+                     doc_number: str | None = None, article: str | None = None, source: str = "chat",
+                     answer: str | None = None) -> int:
+        """answer: what the bot said (its first line and citation), kept for the review queue."""
         cur = self._x(
             "INSERT INTO questions(user_id, chat_id, text, norm, city, role, answered, intent, doc_number, "
-            "article, source, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "article, source, at, answer) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (str(user_id), None if chat_id is None else str(chat_id), text, normalize_question(text), city,
-             role, int(answered), intent, doc_number, article, source, _now()))
+             role, int(answered), intent, doc_number, article, source, _now(),
+             None if answer is None else answer[:MAX_ANSWER]))
         return int(cur.lastrowid)
 
     def question(self, question_id: int) -> dict | None:
@@ -186,6 +201,15 @@ class Store:
         self._x("INSERT INTO feedback(question_id, user_id, value, at) VALUES (?,?,?,?) "
                         "ON CONFLICT(question_id, user_id) DO UPDATE SET value = excluded.value, at = excluded.at",
                         (question_id, str(user_id), 1 if useful else -1, _now()))
+        return True
+
+    def record_reason(self, question_id: int, user_id: str, reason: str) -> bool:
+        """Why a user found an answer no use (one of REASONS), with their 👎; False: no such question."""
+        if not self.question(question_id):
+            return False
+        self._x("INSERT INTO feedback(question_id, user_id, value, at, reason) VALUES (?,?,-1,?,?) "
+                "ON CONFLICT(question_id, user_id) DO UPDATE SET value = -1, reason = excluded.reason, "
+                "at = excluded.at", (question_id, str(user_id), _now(), reason))
         return True
 
     def feedback(self, question_id: int) -> tuple[int, int]:
@@ -272,17 +296,41 @@ class Store:
     # ---- statistics -----------------------------------------------------------------------------
 
     def stats(self, top: int = 10) -> dict:
+        """Counts for /stats. Small talk (你好, 谢谢) is counted on its own, not as an unanswered question."""
         q, users, answered = self._one("SELECT COUNT(*), COUNT(DISTINCT user_id), COALESCE(SUM(answered), 0) "
-                                       "FROM questions")
+                                       f"FROM questions WHERE {_ASKED}")
+        talk = self._one(f"SELECT COUNT(*) FROM questions WHERE NOT ({_ASKED})")[0]
         up, down = self._one("SELECT COALESCE(SUM(value > 0), 0), COALESCE(SUM(value < 0), 0) FROM feedback")
+        reasons = self._all("SELECT reason, COUNT(*) FROM feedback WHERE value < 0 AND reason IS NOT NULL "
+                            "GROUP BY reason ORDER BY COUNT(*) DESC, reason")
         qa, qc = self._one("SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM quiz_answers")
         top_unanswered = self._all(
-            "SELECT MIN(text), COUNT(*) AS n FROM questions WHERE answered = 0 GROUP BY norm "
+            f"SELECT MIN(text), COUNT(*) AS n FROM questions WHERE answered = 0 AND {_ASKED} GROUP BY norm "
             "ORDER BY n DESC, MAX(id) DESC LIMIT ?", top)
         recent_down = self._all(
-            "SELECT q.text, COALESCE(q.doc_number || ' ' || q.article, '') FROM feedback f "
+            "SELECT q.text, COALESCE(q.doc_number || ' ' || q.article, ''), COALESCE(f.reason, '') FROM feedback f "
             "JOIN questions q ON q.id = f.question_id WHERE f.value < 0 ORDER BY f.at DESC, f.rowid DESC LIMIT 5")
         return {"questions": int(q), "users": int(users), "answered": int(answered), "unanswered": int(q - answered),
-                "thumbs_up": int(up), "thumbs_down": int(down), "quiz_answers": int(qa), "quiz_correct": int(qc),
+                "small_talk": int(talk), "thumbs_up": int(up), "thumbs_down": int(down),
+                "reasons": [(r, int(n)) for r, n in reasons], "quiz_answers": int(qa), "quiz_correct": int(qc),
                 "top_unanswered": [(t, int(n)) for t, n in top_unanswered],
-                "recent_down": [(t, w.strip()) for t, w in recent_down]}
+                "recent_down": [(t, w.strip(), r) for t, w, r in recent_down]}
+
+    def review(self, since: str | None = None) -> list[dict]:
+        """The review queue: every unanswered question and every answer someone found no use, oldest first,
+        with what was answered and cited and why it was disliked. since: an ISO date (UTC) to start from."""
+        rows = self._all(
+            "SELECT q.id, q.at, q.source, q.city, q.role, q.text, q.answered, q.intent, q.answer, q.doc_number, "
+            "q.article, COALESCE(SUM(f.value < 0), 0), GROUP_CONCAT(CASE WHEN f.value < 0 THEN f.reason END, '；') "
+            "FROM questions q LEFT JOIN feedback f ON f.question_id = q.id "
+            f"WHERE q.at >= ? AND {_ASKED.replace('intent', 'q.intent')} GROUP BY q.id "
+            "HAVING q.answered = 0 OR SUM(f.value < 0) > 0 ORDER BY q.at, q.id", since or "")
+        keys = ("id", "at", "source", "city", "role", "question", "answered", "intent", "answer", "doc_number",
+                "article", "thumbs_down", "reasons")
+        out = []
+        for row in rows:
+            d = dict(zip(keys, row))
+            d["answered"], d["thumbs_down"] = bool(d["answered"]), int(d["thumbs_down"])
+            d["why"] = "👎" if d["thumbs_down"] else "未回答"
+            out.append(d)
+        return out

@@ -65,6 +65,24 @@ def _metadata_lines(plan: Plan) -> list[str]:
     return lines
 
 
+_RELATION = {"repeals": "废止", "amends": "修改", "repealed_by": "被废止", "amended_by": "被修改"}
+
+
+def _relation_lines(plan: Plan) -> list[str]:
+    """What the document repeals or amends and what in the corpus already repeals it, said with what
+    was recorded where."""
+    lines = []
+    for r in plan.relations:
+        if r.verb in ("repeals", "amends"):
+            outcome = (f"语料中的{r.found}，已在它的元数据里记为被本文件{_RELATION[r.verb]}" if r.recorded
+                       else f"语料中的{r.found}") if r.found else f"未收录；收录它时会记为被本文件{_RELATION[r.verb]}"
+            lines.append(f"   {_pad('→ ' + _RELATION[r.verb], 10)} {r.ref}：{outcome}")
+        else:
+            lines.append(f"   {_pad('→ ' + _RELATION[r.verb], 10)} 语料中的{r.found}{_RELATION[r.verb][1:]}了这份文件，"
+                         "已记入它的元数据：回答以现行文件为准")
+    return lines
+
+
 def _structure_lines(plan: Plan) -> tuple[list[str], list[str]]:
     """The structure, numbering and obligation lines, and the numbering warnings they showed."""
     doc = plan.doc
@@ -93,6 +111,7 @@ def report_text(plan: Plan) -> str:
              f"{f'，{x.pages} 页' if x.pages else ''}，{size:,} 字节）",
              f"   {_pad('语料', 10)} documents/{m.slug}.yaml + {m.text_file}（{_STATUS[plan.status]}）"]
     lines += _metadata_lines(plan)
+    lines += _relation_lines(plan)
     structure, numbering = _structure_lines(plan)
     lines += structure
     warnings = [w for w in plan.doc.warnings if w not in numbering] + plan.warnings
@@ -162,11 +181,14 @@ def print_listing(listing: Listing) -> None:
         print(f"{listing.docs_dir} 里没有文件")
         return
     header = ("文号", "城市", "条款", "有效性")
-    rows = [(e.doc_number or "—", e.city or "—", str(e.articles), e.validity or "—") for e in listing.entries]
+    rows = [(e.doc_number or "—", e.city or "—", str(e.articles), e.status) for e in listing.entries]
     widths = [max(_width(r[i]) for r in rows + [header]) for i in range(4)]
     print("  ".join(_pad(h, w) for h, w in zip(header, widths)) + "  标题  (文件)")
+    indent = " " * (sum(widths) + 2 * len(widths))
     for row, e in zip(rows, listing.entries):
         print("  ".join(_pad(c, w) for c, w in zip(row, widths)) + f"  {e.title}  ({e.file})")
+        for line in e.relations:
+            print(f"{indent}└ {line}")
     print(f"共 {len(listing.entries)} 份文件，{listing.articles} 条，在 {listing.docs_dir}")
     for b in listing.broken:
         print(f"损坏  {b}", file=sys.stderr)

@@ -5,6 +5,7 @@
     policybot serve --config FILE        the Telegram bot
     policybot ingest PATH... / docs / remove 文号   (maintainers)
     policybot quiz / duties ROLE / compare N / outline DOC
+    policybot review [--since DATE] --csv FILE   unanswered and 👎 questions from the bot's database
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import sys
 from bot.config import ConfigError, load_config
 from retrieval.corpus import CorpusError
 
-from . import ask, corpus, training
+from . import ask, corpus, review, training
 from .chinese_argparse import ChineseArgumentParser
 from .common import fail
 
@@ -42,6 +43,7 @@ def build_parser() -> ChineseArgumentParser:
     serve.set_defaults(func=cmd_serve)
     training.add_commands(sub)
     corpus.add_commands(sub)
+    review.add_command(sub)
     return p
 
 

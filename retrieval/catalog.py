@@ -2,6 +2,7 @@
 (`policybot remove`). Functions return data; the command line prints it."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ import yaml
 
 from .corpus import YAML_LOADER, CorpusError, bundled_corpus_dir, documents_dir, load_document, meta_from_yaml, title_key
 from .doc_numbers import normalize_doc_number
+from .in_force import Register
 from .models import DocumentMeta
 from .text import fold
 
@@ -60,9 +62,10 @@ class Entry:
     doc_number: str | None  # None: a document identified by its title
     city: str
     articles: int
-    validity: str
+    status: str  # 有效 / 已废止 / 已到期 / 已失效 / 尚未施行 (retrieval/in_force.py)
     title: str
     file: str
+    relations: list[str] = field(default_factory=list)  # "已被《…》废止，2022-05-12起", "废止 …（未收录）"
 
 
 @dataclass
@@ -76,19 +79,23 @@ class Listing:
         return sum(e.articles for e in self.entries)
 
 
-def list_documents(corpus: Path | None, city: str | None = None) -> Listing:
+def list_documents(corpus: Path | None, city: str | None = None, today: dt.date | None = None) -> Listing:
     listing = Listing(corpus_documents_dir(corpus))
+    docs = []
     for path in sorted(listing.docs_dir.glob("*.yaml")):
         try:
-            doc = load_document(path)
+            docs.append((load_document(path), path))
         except CorpusError as exc:
             listing.broken.append(str(exc))
-            continue
+    register = Register(d.meta for d, _ in docs)
+    statuses = register.statuses(today or dt.date.today())
+    for doc, path in docs:
         if city and fold(doc.city) != fold(city).removesuffix("市"):
             continue
         n = sum(1 for a in doc.articles if a.kind == "article" and a.number is not None)
         listing.entries.append(Entry(doc.doc_number if doc.doc_number != doc.title else None, doc.city, n,
-                                     doc.meta.validity, doc.title, path.name))
+                                     statuses[doc.doc_number].label, doc.title, path.name,
+                                     register.standing_lines(doc.meta, statuses[doc.doc_number])))
     return listing
 
 

@@ -103,11 +103,12 @@ def meta_from_yaml(text: str, name: str) -> DocumentMeta:
         if isinstance(value, (dt.date, dt.datetime)):
             value = value.isoformat()[:10]
         clean[key] = value
-    repeals = clean.get("repeals") or []
-    clean["repeals"] = [str(r) for r in (repeals if isinstance(repeals, list) else [repeals])]
+    for key in ("repeals", "amends", "amended_by"):
+        values = clean.get(key) or []
+        clean[key] = [str(r) for r in (values if isinstance(values, list) else [values])]
     for key in ("city", "issuer", "level", "validity", "source", "text_file"):
         clean[key] = "" if clean.get(key) is None else str(clean[key])
-    for key in ("parent", "written", "published", "effective"):
+    for key in ("parent", "written", "published", "effective", "expires", "repealed_by"):
         if clean.get(key) is not None:
             clean[key] = str(clean[key])
     meta = DocumentMeta(**clean)

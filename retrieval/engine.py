@@ -8,13 +8,15 @@ enough of what it asks (gate.py); otherwise the engine says nothing governs it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
-from . import duty_pick, index_store, thesaurus, whole_documents
+from . import duty_pick, index_store, small_talk, thesaurus, whole_documents
 from .comparison import first_difference
 from .conditions import stated_amounts
 from .corpus import bundled_corpus_dir, lexicon_dir
@@ -22,6 +24,7 @@ from .examples import hint
 from .facts import FactType, asked_unit, question_type, term_question
 from .facts import load as load_fact_types
 from .homophones import Homophones
+from .in_force import Register, Status
 from .gate import Gate, read_legal_words
 from .intents import Intent, detect, wants_comparison
 from .models import Answer, Article, Citation, Document, Obligation, document_name
@@ -89,6 +92,22 @@ class Engine:
         self.gate = Gate(read_legal_words(_lexicon_file(self.corpus_dir, "legal_words.tsv")), index.df,
                          self.synonym_words, tokenizer.words, tokenizer.frequency)
         self.fact_types = load_fact_types(_lexicon_file(self.corpus_dir, "answer_types.yaml"))
+        self.register = Register(d.meta for d in documents)
+        self.today: Callable[[], dt.date] = dt.date.today  # the day documents' standing is judged on
+        self._standing_day: dt.date | None = None
+
+    def standing(self, doc_number: str) -> Status:
+        """A document's status today: in force, repealed (by what), expired, lapsed, not yet in force."""
+        self._judge_standing()
+        return self.register.status(doc_number, self._standing_day)
+
+    def _judge_standing(self) -> None:
+        """Which documents are out of force, judged again when the day changes (a running bot outlives an
+        有效期)."""
+        day = self.today()
+        if day != self._standing_day:
+            self._standing_day = day
+            self.scope.set_lapsed(self.register.lapsed(day))
 
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None, progress: bool = False) -> "Engine":
@@ -187,7 +206,10 @@ class Engine:
 
     # ---- asking --------------------------------------------------------------------------------
 
-    def ask(self, question: str, city: str | None = None, role: str | None = None, top: int = 3) -> Answer:
+    def ask(self, question: str, city: str | None = None, role: str | None = None, top: int = 3,
+            within: str | None = None) -> Answer:
+        """within: the 文号 of the one document to answer from (a follow-up asking how an earlier version,
+        repealed now, put it), whatever its standing."""
         notes: list[str] = []
         q = strip_invisible(question or "").strip()
         if not q:
@@ -195,7 +217,11 @@ class Engine:
         if len(q) > MAX_QUESTION:
             q = q[:MAX_QUESTION]
             notes.append(f"问题太长，只读了前{MAX_QUESTION}个字。")
+        talk = small_talk.kind_of(q, self.corpus_dir)
+        if talk is not None:  # 你好, 谢谢, 你能做什么: a friendly word, not a search
+            return Answer(False, small_talk.INTENT, small_talk.reply(talk, self._hint()))
         top = max(1, min(int(top or 3), 50))
+        self._judge_standing()
         fq = self._respelled(fold(q), notes)
         asker = self.resolve_city(city)
         if city and not asker and places().named(city):
@@ -215,12 +241,22 @@ class Engine:
         ftype = question_type(self.fact_types, fq)
         query = Query(fq, words, topic, scores, role, ftype, self._focus(fq, ftype), self._asked(fq, ftype),
                       stated_amounts(fq))
+        if within in self.by_number:
+            kind = "lapsed" if within in self.scope.lapsed else "own"
+            return self._from(intent, query, [(frozenset({within}), kind)], None, notes, top, asked_within=True)
         if wants_comparison(fq, mentioned) or (len(mentioned) == 1 and asker and asker != mentioned[0]
                                                and re.search(r"不同|区别|差异|差别|对比|相比", fq)):
             cities = mentioned if len(mentioned) >= 2 else list(dict.fromkeys([mentioned[0], asker]))
             return self._compare(intent, query, cities, notes, top)
         scope_city = mentioned[0] if len(mentioned) == 1 else asker
         scopes = self.scope.scopes(scope_city)
+        return self._from(intent, query, scopes, scope_city, notes, top)
+
+    def _from(self, intent: Intent, query: Query, scopes, scope_city: str | None, notes: list[str], top: int,
+              asked_within: bool = False) -> Answer:
+        """The answer from the nearest scope that has one, saying which document governs when it is not
+        the asker's own (a parent's, a national one, one no longer in force)."""
+        fq, ftype = query.fq, query.ftype
         cited = whole_documents.cited_article(self, fq, scopes, MIN_COVERAGE)
         if cited:
             return self._answer(Intent("lookup", None), cited, query, scopes, notes, top)
@@ -228,24 +264,32 @@ class Engine:
             if scopes and ftype and ftype.name in ("definition", "list") else None
         if glossed:
             return self._answer(Intent("lookup", None), glossed, query, scopes, notes, top)
-        for n, (docs, kind) in enumerate(scopes):
+        for docs, kind in scopes:
             margin = NATIONAL_MARGIN if kind == "national" else 0.0
             pick = self._pick(intent, query, docs, margin)
             handled = None if pick else self._handled(query)
             if handled:
                 pick = self._pick(intent, handled, docs, margin)
             if pick:
-                if not scope_city:
+                if not scope_city and not asked_within:
                     pick = duty_pick.parent_version(self, pick)
                     others = self._other_places_rules(intent, query, pick)
                     if others:
                         return self._each_place(others, query, scopes, notes, top)
-                if kind != "own" and scope_city:
+                if kind == "lapsed" and pick.article.doc_number in self.scope.lapsed:
+                    notes.insert(0, self._lapsed_note(pick.article.doc_number, asked_within))
+                elif kind != "own" and scope_city:
                     parent = self.by_number[pick.article.doc_number]
                     whose = "国家" if kind == "national" else f"{parent.city or ''}上级"
                     notes.append(f"{scope_city}的文件对此没有规定，以上是{whose}文件《{parent.title}》的规定。")
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
+
+    def _lapsed_note(self, doc_number: str, asked: bool = False) -> str:
+        """asked: the asker asked for this document (an earlier version), not for the rule in force."""
+        said = "以上是它原来的规定。" if asked else "现行文件对此没有规定，以上是它原来的规定，仅供参考。"
+        return (f"⚠️ {self.register.name(doc_number, short=True)}"
+                f"{self.register.describe(self.standing(doc_number), short=True)}；{said}")
 
     def _handled(self, query: Query) -> Query | None:
         """"打进去会怎么处理": with no wrong said (罚, 违反, 被), how a matter is handled, should no punishment
@@ -347,6 +391,8 @@ class Engine:
     def _pick(self, intent: Intent, query: Query, docs: set[str], margin: float = 0.0) -> Pick | None:
         """margin: how much more of the question a clause must cover (national documents, which answer for
         every place and whose sheer number finds a clause for almost anything)."""
+        if intent.name == "standing":
+            return whole_documents.standing(self, query, docs, MIN_COVERAGE)
         if intent.name == "repeal":
             return whole_documents.closing(self, docs, "废止", query, MIN_COVERAGE)
         if intent.name == "effective":

@@ -22,7 +22,8 @@ from .atomic_files import WriteError, write_all
 from .catalog import Existing, existing_entries
 from .corpus import CorpusError, bundled_corpus_dir, find_by_title, meta_from_yaml, title_key
 from .doc_numbers import normalize_doc_number
-from .ingest_yaml import KEPT, META_KEYS, yaml_text
+from .in_force import Register
+from .ingest_yaml import KEPT, META_KEYS, with_value, yaml_text
 from .metadata import Detected, detect, place_of_issuer
 from .models import Document, DocumentMeta
 from .parse import parse_document
@@ -66,6 +67,7 @@ class Plan:
     yaml_text: str = ""
     text_bytes: bytes = b""
     has_number: bool = True
+    relations: list["Relation"] = field(default_factory=list)  # what it repeals or amends, what repealed it
 
     @property
     def key(self) -> str:
@@ -78,6 +80,15 @@ class Plan:
     @property
     def articles(self) -> int:
         return sum(1 for a in self.doc.articles if a.kind == "article" and a.number is not None)
+
+
+@dataclass
+class Relation:
+    """One document of a plan repealing or amending another, or repealed or amended by one in the corpus."""
+    verb: str  # repeals | amends | repealed_by | amended_by
+    ref: str  # as the text names it: a 文号 or a title
+    found: str | None = None  # 《title》（文号） of the document of the corpus or this batch; None: not in the corpus
+    recorded: bool = False  # the other document's metadata file was updated to say so
 
 
 @dataclass
@@ -105,6 +116,7 @@ class IngestReport:
     problems: list[str] = field(default_factory=list)  # corpus files that could not be read
     stopped: bool = False  # nothing written because files were refused
     written: list[Plan] = field(default_factory=list)
+    touched: list[tuple[Path, str]] = field(default_factory=list)  # corpus YAML files updated: repealed_by …
     index: IndexStats | None = None
     seconds: float = 0.0
 
@@ -154,6 +166,7 @@ def plan(options: IngestOptions) -> IngestReport:
     report.plans = [p for p in plans if p.source not in refused]
     _resolve_parents(report.plans, existing, options.parent)
     when = dt.datetime.now().isoformat(timespec="seconds")
+    _relate(report, existing, when)
     taken = {p.stem for p in docs_dir.glob("*.yaml")} | {p.stem for p in docs_dir.glob("*.txt")} \
         if docs_dir.is_dir() else set()
     for p in report.plans:
@@ -171,6 +184,7 @@ def commit(report: IngestReport, keep_going: bool = False, progress: bool = Fals
     report.written = [p for p in report.plans if p.status != "unchanged"]
     writes = [(report.docs_dir / p.meta.text_file, p.text_bytes) for p in report.written]  # texts first
     writes += [(report.docs_dir / (p.meta.slug + ".yaml"), p.yaml_text.encode("utf-8")) for p in report.written]
+    writes += [(path, text.encode("utf-8")) for path, text in report.touched]
     try:
         write_all(report.docs_dir, writes)
     except WriteError as exc:
@@ -265,7 +279,8 @@ def _plan_one(path: Path, options: IngestOptions) -> Plan:
         doc_number=number or title, title=title, issuer=detected.get("issuer", ""), city=detected.get("city", ""),
         level=detected.get("level", ""), parent=detected.get("parent"), written=detected.get("written"),
         published=detected.get("published"), effective=detected.get("effective"),
-        validity=detected.get("validity", ""), repeals=list(detected.get("repeals", [])))
+        validity=detected.get("validity", ""), expires=detected.get("expires"),
+        repeals=list(detected.get("repeals", [])), amends=list(detected.get("amends", [])))
     doc.meta = meta
     for a in doc.articles:
         a.doc_number = meta.doc_number
@@ -360,6 +375,69 @@ def _resolve_parents(plans: list[Plan], existing: list[Existing], parent: str | 
             elif not number:
                 plan.meta.parent = d.parent_title
                 d.set("parent", d.parent_title, f"{where}；还不在语料中，收录后即可关联")
+
+
+_BACK = {"repeals": "repealed_by", "amends": "amended_by"}
+_VERB = {"repeals": "废止", "amends": "修改"}
+
+
+def _relate(report: IngestReport, existing: list[Existing], when: str) -> None:
+    """What each new document repeals or amends, recorded in both documents' metadata whichever arrives
+    first: the new one's YAML says `repeals`, the other's (in the corpus or in this batch) `repealed_by`;
+    a document arriving after the one that repeals it gets its `repealed_by` from that one."""
+    updated = {p.existing.yaml_path for p in report.plans if p.existing is not None}
+    staying = [e for e in existing if e.yaml_path not in updated]
+    register = Register([e.meta for e in staying] + [p.meta for p in report.plans])
+    planned = {p.meta.doc_number: p for p in report.plans}
+    in_corpus = {e.meta.doc_number: e for e in staying}
+    edits: dict[Path, str] = {}
+    for plan in report.plans:
+        for verb, back in _BACK.items():
+            for ref in getattr(plan.meta, verb):
+                target = register.find(ref)
+                if target is None or target == plan.meta.doc_number:
+                    plan.relations.append(Relation(verb, ref))
+                    continue
+                relation = Relation(verb, ref, register.name(target))
+                plan.relations.append(relation)
+                where = f"{plan.ident} 的{_VERB[verb]}条款，policybot ingest {when[:10]} 记录"
+                if target in planned:
+                    _record(planned[target].meta, back, plan.meta.doc_number)
+                    planned[target].detected.set(back, getattr(planned[target].meta, back), where)
+                    relation.recorded = True
+                elif target in in_corpus:
+                    e = in_corpus[target]
+                    if _record(e.meta, back, plan.meta.doc_number):
+                        text = edits.get(e.yaml_path) or e.yaml_path.read_text(encoding="utf-8")
+                        edited = with_value(text, back, getattr(e.meta, back), where)
+                        if getattr(meta_from_yaml(edited, e.yaml_path.name), back) == getattr(e.meta, back):
+                            edits[e.yaml_path] = edited
+                            relation.recorded = True
+                        else:
+                            plan.warnings.append(f"无法在 {e.yaml_path.name} 里写入 {back}: {plan.meta.doc_number}，"
+                                                 "请手动加上")
+                    else:
+                        relation.recorded = True  # it says so already
+        for e in staying:  # documents already in the corpus that repeal or amend this one
+            for verb, back in _BACK.items():
+                if any(register.find(ref) == plan.meta.doc_number for ref in getattr(e.meta, verb)):
+                    _record(plan.meta, back, e.meta.doc_number)
+                    plan.detected.set(back, getattr(plan.meta, back), f"{e.ident} 的{_VERB[verb]}条款（已在语料中）")
+                    plan.relations.append(Relation(back, e.meta.doc_number, register.name(e.meta.doc_number), True))
+    report.touched = sorted(edits.items())
+
+
+def _record(meta: DocumentMeta, key: str, doc_number: str) -> bool:
+    """Set repealed_by / add to amended_by; False when the metadata says so already."""
+    if key == "repealed_by":
+        if meta.repealed_by == doc_number:
+            return False
+        meta.repealed_by = doc_number
+        return True
+    if doc_number in meta.amended_by:
+        return False
+    meta.amended_by = [*meta.amended_by, doc_number]
+    return True
 
 
 # ---- check --------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 commented with where it was found, so a reviewer can check and correct it by hand."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Protocol
 
@@ -23,7 +24,7 @@ class Plan(Protocol):
     has_number: bool
 
 META_KEYS = ("doc_number", "title", "issuer", "city", "level", "parent", "written", "published", "effective",
-             "validity", "repeals")
+             "validity", "expires", "repeals", "amends", "repealed_by", "amended_by")
 KEPT = "沿用上一版本"  # the "where" of a value a re-ingest could not find and kept from the corpus
 
 _DESCRIBED = {"text": "the text file exactly as received", "markdown": "the markdown file exactly as received",
@@ -60,7 +61,11 @@ def _notes(plan: Plan) -> dict[str, str]:
         "published": "发布日期, " + where.get("published", "not found"),
         "effective": "施行日期, " + where.get("effective", "not stated"),
         "validity": where.get("validity", "not stated"),
+        "expires": "有效期至, " + where.get("expires", "not stated"),
         "repeals": where.get("repeals", "none stated"),
+        "amends": where.get("amends", "none stated"),
+        "repealed_by": where.get("repealed_by", "no document of the corpus repeals it"),
+        "amended_by": where.get("amended_by", "no document of the corpus amends it"),
     }
 
 
@@ -83,3 +88,17 @@ def yaml_text(plan: Plan, slug: str, when: str) -> str:
             line += "  # " + note.replace("\n", " ")
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def with_value(text: str, key: str, value, note: str) -> str:
+    """A metadata file's text with one key set (its line replaced, a block list under it included, or a
+    line added at the end), the other lines and their comments as they were."""
+    line = f"{key}: {scalar(value)}  # {note}"
+    lines = text.splitlines()
+    at = next((i for i, ln in enumerate(lines) if re.match(rf"{re.escape(key)}\s*:", ln)), None)
+    if at is None:
+        return text.rstrip("\n") + "\n" + line + "\n"
+    end = at + 1
+    while end < len(lines) and re.match(r"\s+(-|#)|\s*$", lines[end]) and lines[end].strip():
+        end += 1
+    return "\n".join(lines[:at] + [line] + lines[end:]) + "\n"

@@ -1,4 +1,5 @@
-"""What a document says about itself: 文号, title, issuer, city, level, dates, validity, repeals, parent.
+"""What a document says about itself: 文号, title, issuer, city, level, dates, validity and expiry, what it
+repeals and amends, parent.
 
 Every value comes with where it was found, so the ingest report (and the YAML written for review)
 can say so. Nothing here guesses beyond the text: a value not found stays empty and the report says
@@ -6,6 +7,7 @@ which option supplies it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -87,6 +89,7 @@ def detect(text: str, doc: Document | None = None, hints: dict[str, str] | None 
     closing_text = _closing_text(doc, src.s_lines)
     _validity(out, fields, closing_text)
     _repeals(out, closing_text)
+    _amends(out, src)
     _parent(out, doc)
     return out
 
@@ -329,15 +332,50 @@ def _validity(out: Detected, fields: dict, closing_text: str) -> None:
                 out.set("effective", base, f"“{sentence[:40]}”: the {which}")
         m = _VALID_UNTIL.search(sentence)
         if m:
-            out.set("validity", f"有效期至{normalize_date(m.group('d'))}", f"“{sentence[:40]}”")
+            until = normalize_date(m.group("d"))
+            out.set("validity", f"有效期至{until}", f"“{sentence[:40]}”")
+            out.set("expires", until, f"“{sentence[:40]}”")
         m = _VALID_YEARS.search(sentence)
-        if m and out.get("effective"):
+        start = out.get("effective") or out.get("published") or out.get("written")
+        if m and start:
             years = cn_to_int(m.group("n")) or 0
-            start = out.get("effective")
             if years:
-                out.set("validity", f"有效期至{int(start[:4]) + years}{start[4:]}（{m.group(0)}）", f"“{sentence[:40]}”")
+                until = _years_later(start, years)
+                which = "施行日期" if out.get("effective") else "发布日期" if out.get("published") else "成文日期"
+                out.set("validity", f"有效期至{until}（{m.group(0)}）", f"“{sentence[:40]}”")
+                out.set("expires", until, f"“{sentence[:40]}”，自{which}{start}起算")
     if "validity" in fields:
         out.fields["validity"] = Found(fields["validity"][0], "表头 有效性")
+
+
+def _years_later(start: str, years: int) -> str:
+    """The last day of a validity of whole years from an ISO date: 2022-03-20 + 5 years → 2027-03-19."""
+    day = dt.date.fromisoformat(start)
+    try:
+        end = day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        end = day.replace(year=day.year + years, day=28)
+    return (end - dt.timedelta(days=1)).isoformat()
+
+
+def _amends(out: Detected, src: _Source) -> None:
+    """What a document amends: "关于修改《…》的决定" in its title, "对《…》（…号）作如下修改" in its text;
+    by 文号 where the text gives one."""
+    doc = src.doc
+    text = simp(fold_whitespace((doc.preamble + "".join(a.body for a in doc.articles[:2])) if doc is not None
+                                else "\n".join(src.lines[:60])))
+    numbers = {m.group(1): normalize_doc_number(m.group(2)) for m in _AMENDS.finditer(text) if m.group(2)}
+    found: list[str] = []
+    for t in re.findall(r"修改《([^《》]{2,80})》", simp(out.get("title") or "")) + \
+            [m.group(1) for m in _AMENDS.finditer(text)]:
+        ref = numbers.get(t) or t
+        if ref not in found:
+            found.append(ref)
+    if found:
+        out.set("amends", found, "标题或正文（对《…》作如下修改）")
+
+
+_AMENDS = re.compile(r"对《([^《》]{2,80})》(?:\s*[（(]\s*([^（）()]{4,30})\s*[)）])?(?:的部分条款)?作(?:如下|以下)?(?:修改|修订|修正)")
 
 
 def _repeals(out: Detected, closing_text: str) -> None:

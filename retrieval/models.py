@@ -18,7 +18,11 @@ class DocumentMeta:
     published: str | None = None  # 发布日期
     effective: str | None = None  # 施行日期
     validity: str = ""  # 有效 / 失效 / …
-    repeals: list[str] = field(default_factory=list)  # 文号 of repealed documents
+    repeals: list[str] = field(default_factory=list)  # 文号 (else title) of the documents it repeals
+    amends: list[str] = field(default_factory=list)  # 文号 (else title) of the documents it amends
+    expires: str | None = None  # 有效期至, ISO date ("有效期5年" counted from 施行)
+    repealed_by: str | None = None  # 文号 of the document repealing it, recorded at ingest
+    amended_by: list[str] = field(default_factory=list)  # 文号 of the documents amending it
     text_file: str = ""  # the raw text beside the YAML, as received
     source: str = ""  # where the text came from (free text)
     slug: str = ""  # file stem in the corpus

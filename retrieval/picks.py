@@ -6,8 +6,10 @@ from typing import Protocol
 
 from .facts import FactType
 from .gate import Gate
+from .in_force import Register, Status
 from .index import ArticleIndex
 from .models import Article, Document, Obligation
+from .scope import Scope
 from .tokenize import Tokenizer
 
 
@@ -43,6 +45,10 @@ class Context(Protocol):
     tokenizer: Tokenizer
     gate: Gate
     first_line: int
+    scope: Scope
+    register: Register
+
+    def standing(self, doc_number: str) -> Status: ...
 
     def position(self, o: Obligation) -> int: ...
 

@@ -71,6 +71,28 @@ def roles(engine, city: str | None = None) -> list[str]:
     return ranked_roles(o for o in engine.obligations if o.doc_number in docs)
 
 
+def governed(role: str, known: list[str]) -> bool:
+    """Whether some role of the corpus is the one named (role_matches): a duty can be found for it."""
+    return any(role_matches(role, r) for r in known)
+
+
+def nearest_roles(role: str, known: list[str], n: int = 4) -> list[str]:
+    """The corpus's roles nearest a name it does not hold ("热点部门负责人" → 热点部门主要负责人 …): most
+    character pairs in common (Dice), never across a 非 the name does not say."""
+    r = _role_key(role)
+    pairs = {r[i:i + 2] for i in range(len(r) - 1)}
+    scored = []
+    for name in known:
+        k = _role_key(name)
+        other = {k[i:i + 2] for i in range(len(k) - 1)}
+        if not pairs or not other or ("非" in k) != ("非" in r):
+            continue
+        share = 2 * len(pairs & other) / (len(pairs) + len(other))
+        if share > 0.2:
+            scored.append((-share, len(k), name))
+    return [name for *_, name in sorted(scored)[:n]]
+
+
 def ranked_roles(duties: Iterable[Obligation]) -> list[str]:
     """The actors of the duties, one per entry of an actor list, most duties first."""
     counts: dict[str, int] = {}

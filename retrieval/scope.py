@@ -2,8 +2,8 @@
 issued under (meta.parent).
 
 An asker's own place first; where its documents are silent, the documents they are issued under and
-those of the places containing it (city, province); documents of no place (national) last. Documents
-of other places never govern.
+those of the places containing it (city, province); documents of no place (national) next; documents
+no longer in force last. Documents of other places never govern.
 """
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ class Scope:
         # folded, with the pattern that takes each out of a question (asked of every question)
         self._names = [(n, fold(n), re.compile(re.escape(fold(n)) + "[市区县]?")) for n in self.place_names]
         self._scopes: dict[str | None, list[tuple[frozenset[str], str]]] = {}
+        self.lapsed: frozenset[str] = frozenset()  # documents not in force (retrieval/in_force.py)
+
+    def set_lapsed(self, lapsed: frozenset[str]) -> None:
+        if lapsed != self.lapsed:
+            self.lapsed = lapsed
+            self._scopes.clear()
 
     def resolve_city(self, name: str | None) -> str | None:
         """'苏州市' / '蘇州' → '苏州'; a place without documents of its own ('青岛') → its short name when
@@ -81,8 +87,14 @@ class Scope:
         if found is None:
             if len(self._scopes) > 1024:
                 self._scopes.clear()
-            found = self._scopes[city or None] = [(frozenset(docs), kind) for docs, kind in self._find(city)]
+            found = self._scopes[city or None] = self._in_force_first(self._find(city))
         return found
+
+    def _in_force_first(self, scopes: list[tuple[set[str], str]]) -> list[tuple[frozenset[str], str]]:
+        """The documents in force govern; repealed or expired ones only where none of them says anything,
+        last, as scopes of their own ("lapsed") so the answer can say so."""
+        live = [(frozenset(docs - self.lapsed), kind) for docs, kind in scopes if docs - self.lapsed]
+        return live + [(frozenset(docs & self.lapsed), "lapsed") for docs, _ in scopes if docs & self.lapsed]
 
     def _find(self, city: str | None) -> list[tuple[set[str], str]]:
         if not city:
@@ -113,7 +125,7 @@ class Scope:
         """The documents of every other place, by short name."""
         by_place: dict[str, set[str]] = {}
         for n, p in self.place_of.items():
-            if p is not None and p != home:
+            if p is not None and p != home and n not in self.lapsed:
                 by_place.setdefault(p.short, set()).add(n)
         return by_place
 

@@ -7,21 +7,28 @@ from __future__ import annotations
 import re
 
 from .citations import article_reference
+from .doc_numbers import find_doc_numbers
 from .duty_pick import window
-from .models import PREAMBLE, Article, Document
+from .models import PREAMBLE, Article, Document, document_name
 from .picks import Context, Pick, Query
 from .text import fold, split_sentences, truncate
 
 # Words that name a document or its coming into force, not its topic ("这个决定从哪天开始施行").
 DOCUMENT_WORDS = {"条例", "规定", "办法", "决定", "意见", "通知", "通告", "公告", "细则", "规则", "文件", "这个",
                   "施行", "实施", "生效", "执行", "开始", "起", "从", "废止", "哪年", "哪月", "啥时候", "本",
-                  "年", "月", "日", "号", "天"}
+                  "年", "月", "日", "号", "天",
+                  # its standing (standing): 还有效吗, 什么时候到期, 被什么取代了
+                  "有效", "有效期", "到期", "过期", "失效", "作废", "废除", "取代", "替代", "代替", "替换", "现在",
+                  "目前", "还", "是否", "仍然", "适用", "管用", "什么", "时候", "何时", "哪个", "被"}
 
 
 def named_documents(engine: Context, docs: set[str], query: Query | None, minimum: float) -> list[Document]:
     """The documents of the scope whose title covers the question's topic words, best first; with no topic
-    words, all of them, the county's before the city's. A topic no title covers ("合同何时生效") names none."""
-    candidates = sorted((engine.by_number[n] for n in docs), key=lambda d: d.meta.level != "县级市")
+    words, all of them, those in force before the others, the county's before the city's. A topic no title
+    covers ("合同何时生效") names none."""
+    lapsed = engine.scope.lapsed
+    candidates = sorted((engine.by_number[n] for n in docs),
+                        key=lambda d: (d.doc_number in lapsed, d.meta.level != "县级市", d.doc_number))
     topic = [w for w in (query.topic if query else []) if w not in DOCUMENT_WORDS]
     if not topic:
         return candidates
@@ -69,6 +76,56 @@ def closing(engine: Context, docs: set[str], keyword: str, query: Query | None, 
             line = f"《{doc.title}》自{doc.meta.effective}起施行（据文件元数据）。"
             return Pick(last or doc.articles[-1], truncate(line, limit), line, 1.0, 1.0)
     return None
+
+
+def standing(engine: Context, query: Query, docs: set[str], minimum: float) -> Pick | None:
+    """还有效吗 / 什么时候到期 / 被什么废止了: the document's status from the record of what repeals what
+    (retrieval/in_force.py), quoting the sentence that repeals it or states its 有效期. A 文号 in the
+    question names its document, in the corpus or only repealed by one in it."""
+    for number in find_doc_numbers(query.fq):
+        if number in engine.by_number:
+            return _standing_of(engine, engine.by_number[number])
+        repealed = engine.register.repealed(number)
+        if repealed:
+            repealer = engine.by_number[repealed[1]]
+            line = f"{number}已被{engine.register.name(repealer.doc_number, short=True)}废止" + (
+                f"，{repealer.meta.effective}起" if repealer.meta.effective else "") + "。"
+            article, sentence = _saying(repealer, "废止", number)
+            return _whole_pick(engine, repealer, line, article, sentence)
+        return None
+    found = named_documents(engine, docs, query, minimum)
+    return _standing_of(engine, found[0]) if found else None
+
+
+def _standing_of(engine: Context, doc: Document) -> Pick:
+    status = engine.standing(doc.doc_number)
+    line = f"{engine.register.name(doc.doc_number, short=True)}{engine.register.describe(status, short=True)}。"
+    if status.repealed_by in engine.by_number:
+        repealer = engine.by_number[status.repealed_by]
+        article, sentence = _saying(repealer, "废止", doc.doc_number, doc.title)
+        return _whole_pick(engine, repealer, line, article, sentence)
+    article, sentence = _saying(doc, "有效期") if status.expires else (None, None)
+    if article is None:
+        article, sentence = _saying(doc, "施行")
+    return _whole_pick(engine, doc, line, article, sentence)
+
+
+def _saying(doc: Document, keyword: str, *names: str) -> tuple[Article | None, str | None]:
+    """The closing sentence of a document with a keyword (and one of the names, when given)."""
+    last = [a for a in doc.articles if a.kind == "closing"] + doc.articles[::-1][:3]
+    for article in last:
+        for s in article.sentences:
+            if keyword in s and (not names or any(n and (n in s or n.strip("《》") in s) for n in names)):
+                return article, s
+    return None, None
+
+
+def _whole_pick(engine: Context, doc: Document, line: str, article: Article | None, sentence: str | None) -> Pick:
+    """A pick stating a line about a document, quoting its sentence, else citing the document as a whole."""
+    if article is None:
+        article = Article(doc.doc_number, -1, None, "", "", line, kind="document")
+        sentence = line
+    return Pick(article, truncate(line, engine.first_line), sentence, 1.0, 1.0)
 
 
 def issued(engine: Context, docs: set[str]) -> Pick | None:

@@ -67,7 +67,7 @@ async def test_hostile_document_text_is_escaped(bot):
 
 async def test_hostile_user_text_is_escaped(bot):
     msg = Harness.messages(await bot.say("/role <i>科长</i> & <b>", user=ALICE))[0]
-    assert msg.error is None and "你的身份是 <i>科长</i> & <b>" in msg.visible
+    assert msg.error is None and "文件里没有“<i>科长</i> & <b>”这个身份" in msg.visible  # escaped, and no such role
     msg = Harness.messages(await bot.say("/city <a href='x'>北京</a>", user=ALICE))[0]
     assert msg.error is None and "还没有收录“<a href='x'>北京</a>”" in msg.visible
     msg = Harness.messages(await bot.say("/start", user=FakeBotAPI.user(1003, "<script>&", "evil")))[0]
