@@ -174,7 +174,7 @@ class Service:
         if whole:
             rows.append(whole)
         rows.append(R.feedback_buttons(qid))
-        rest = answer.citations[len(primary):] if answer.answered else answer.citations
+        rest = answer.related if answer.answered else answer.citations
         for c in rest[:3]:
             a = self.documents.find_article(c)
             if a:

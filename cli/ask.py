@@ -74,9 +74,9 @@ def cmd_ask(args) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print(answer.answer)
-    if len(answer.citations) > answer.primary and answer.answered:
+    if answer.related:
         print("\n相关条款：")
-        for c in answer.citations[answer.primary:]:
+        for c in answer.related:
             print(f"  {document_name(c.title, c.doc_number)}{c.label}{c.heading}")
     return 0
 

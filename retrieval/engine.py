@@ -334,8 +334,8 @@ class Engine:
         line = "；".join(f"{c}：{p.first_line.rstrip('。')}" for c, p in picks)
         citations = [self.citation(p.article, p.quote, p.score) for _, p in picks]
         shown = {(c.doc_number, c.label) for c in citations}
-        citations += [c for c in self._ranked(query, scopes, top + len(citations))
-                      if (c.doc_number, c.label) not in shown][: max(0, top - len(citations))]
+        citations += self._weighed(query, [c for c in self._ranked(query, scopes, top + len(citations))
+                                           if (c.doc_number, c.label) not in shown][: max(0, top - len(citations))])
         notes = notes + ["没有设置城市，各地的规定不同，以上分别列出。"]
         answer = Answer(True, "comparison", "", citations, notes, primary=len(picks))
         answer.answer = _render(truncate(line, FIRST_LINE), citations[: len(picks)], notes)
@@ -605,9 +605,16 @@ class Engine:
         first = self.citation(pick.article, pick.quote, max(pick.score, 0.0))
         rest = [c for c in self._ranked(query, scopes, top + 1)
                 if (c.doc_number, c.article, c.label) != (first.doc_number, first.article, first.label)]
-        citations = [first] + rest[: top - 1]
+        citations = [first] + self._weighed(query, rest[: top - 1])
         text = _render(pick.first_line, [first], notes)
         return Answer(True, intent.name, text, citations, notes)
+
+    def _weighed(self, query: Query, citations: list[Citation]) -> list[Citation]:
+        """Citations with the share of the question's topic their article covers (Answer.related)."""
+        for c in citations:
+            text = self._fold(c.quote)  # a ranked citation quotes its article whole
+            c.covers = self.coverage(query.topic, frozenset(self.tokenizer.words(text)), text)
+        return citations
 
     def _abstain(self, intent: Intent, citations, notes, top, reason: str = "") -> Answer:
         line = reason or "已收录的文件里没有规定这个问题的条款。"

@@ -29,6 +29,7 @@ class DocumentMeta:
 
 
 PREAMBLE = "序言"  # the label citing a document's preamble (a term it spells out: whole_documents.glossed_term)
+RELATED_FLOOR = 0.5  # a related clause covers at least half of the question's topic (Gate coverage)
 
 
 @dataclass
@@ -113,10 +114,12 @@ class Citation:
     quote: str
     score: float
     heading: str = ""
+    covers: float = 0.0  # share of the question's topic the article covers: "related" when enough
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["score"] = round(float(self.score), 3)
+        del d["covers"]
         return d
 
 
@@ -132,6 +135,12 @@ class Answer:
     @property
     def first_line(self) -> str:
         return self.answer.split("\n", 1)[0]
+
+    @property
+    def related(self) -> list[Citation]:
+        """The citations after those backing the answer that cover enough of the question to be shown as
+        related clauses (the others are the next articles by score, nothing more)."""
+        return [c for c in self.citations[self.primary:] if c.covers >= RELATED_FLOOR] if self.answered else []
 
     def to_dict(self) -> dict:
         return {

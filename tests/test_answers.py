@@ -108,3 +108,11 @@ def test_answer_text_layout(engine):
 @pytest.mark.parametrize("top", [1, 3, 5])
 def test_top_sets_the_number_of_citations(engine, top):
     assert len(engine.ask("多久开展一次一线办公？", top=top).citations) == top
+
+
+def test_related_clauses_are_those_covering_the_question_while_json_keeps_the_ranking(engine):
+    a = engine.ask("市政府领导班子成员多久接听一次热线？", city="烟台", top=4)
+    assert len(a.citations) == 4 and a.related == [], "the next articles by score are not related by default"
+    assert "covers" not in a.to_dict()["citations"][1]
+    b = engine.ask("离烟外出要提前几天请假？", city="烟台")
+    assert [(c.doc_number, c.label) for c in b.related] == [("招政发〔2022〕21号", "3.")]

@@ -85,7 +85,11 @@ async def test_article_and_related_buttons_show_whole_clauses(bot):
     assert "13.积极回应办理群众诉求" in article.visible
     assert "非热点部门主要负责人每半年接听1次群众来电" in article.visible
     assert [c.method for c in calls].count("answerCallbackQuery") == 1
+    # the next articles by score cover too little of the question to be offered as related
+    assert not any(t.startswith("📎") for t in msg.button_texts())
+    msg = only_message(await bot.say("离烟外出要提前几天请假？", user=ALICE))
     related = next(b for row in msg.buttons for b in row if b["text"].startswith("📎"))
+    assert related["text"] == "📎 3.严守政治纪律和政治规矩（招远）", "招远's version of the clause is related"
     article2 = only_message(await bot.press(msg.result, related["callback_data"], user=ALICE))
     label = related["text"][2:].split("（")[0]
     assert label in article2.visible
