@@ -67,9 +67,8 @@ async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply,
         last = i == len(reply.texts) - 1
         sent = await context.bot.send_message(chat_id, text, reply_markup=keyboard(reply) if last else None, **kwargs)
         kwargs.pop("reply_parameters", None)
-    if reply.document:
-        name, content = reply.document
-        await context.bot.send_document(chat_id, InputFile(content, filename=name), caption=reply.document_caption or None,
+    for name, content, caption in reply.files:
+        await context.bot.send_document(chat_id, InputFile(content, filename=name), caption=caption or None,
                                         **{k: v for k, v in kwargs.items() if k == "message_thread_id"})
     return sent
 

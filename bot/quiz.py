@@ -120,7 +120,8 @@ class Quizzes:
         if not pool:
             return R.reply(Block("这些文件里暂时出不了题。"))
         rnd = self.store.create_round(chat_id, host_id, [question_dict(q) for q in pool[:n]])
-        return self.round_question(rnd, note=f"📝 集体测验开始，共{len(rnd.questions)}题。每人每题以第一次作答为准，"
+        fewer = f"（只有{len(pool)}道题可出）" if len(pool) < n else ""
+        return self.round_question(rnd, note=f"📝 集体测验开始，共{len(rnd.questions)}题{fewer}。每人每题以第一次作答为准，"
                                             "出题人点“下一题”翻页，最后公布排名。")
 
     def round_question(self, rnd, note: str = "") -> Reply:
@@ -152,7 +153,7 @@ class Quizzes:
     def round_reveal(self, rnd) -> Reply:
         q = rnd.questions[rnd.current]
         right, total = self.store.round_tally(rnd.id, rnd.current)
-        tally = f"{total}人作答，{right}人答对。"
+        tally = f"{total}人作答，{right}人答对。" if right else (f"{total}人作答，没有人答对。" if total else "没有人作答。")
         header = f"第{rnd.current + 1}/{len(rnd.questions)}题"
         return Reply(R.quiz_result_text(q["prompt"], q["options"], q["answer_index"], None,
                                         Citation(**q["citation"]), q["explanation"], header=header, tally=tally))

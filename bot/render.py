@@ -48,8 +48,7 @@ class Button:
 class Reply:
     texts: list[str]  # HTML messages, each within Telegram's limits
     buttons: list[list[Button]] = field(default_factory=list)  # under the last message
-    document: tuple[str, bytes] | None = None  # (file name, content) sent after the texts
-    document_caption: str = ""
+    files: list[tuple[str, bytes, str]] = field(default_factory=list)  # (name, content, caption) sent after the texts
 
     @property
     def text(self) -> str:
@@ -425,12 +424,12 @@ def quiz_result_text(prompt: str, options: list[str], answer_index: int, chosen:
         blocks.append(Block(f"{mark} {letters[i]}. {o}"))
     if chosen is not None:
         blocks.append(Block("回答正确！" if chosen == answer_index else
-                            f"正确答案是 {letters[answer_index]}。", "b"))
+                            f"正确答案是 {letters[answer_index]}. {options[answer_index]}。", "b"))
     if tally:
         blocks.append(Block(tally, "i"))
-    if explanation:
+    if explanation and chosen is None and "原文" not in explanation:  # a reveal says the answer once
         blocks.append(Block(explanation))
-    blocks.extend(citation_blocks(citation, quote=not explanation or citation.quote not in explanation))
+    blocks.extend(citation_blocks(citation))  # the citation and its quote, once
     if score is not None:
         right, total = score
         blocks.append(Block(f"你的成绩：{right}/{total}"))
@@ -442,9 +441,14 @@ def leaderboard_text(rows: list[tuple[str, int, int]], questions: int) -> list[s
     blocks = [Block(f"🏁 测验结束（{questions}题）", "b")]
     if not rows:
         blocks.append(Block("这一轮没有人作答。"))
+    elif not any(right for _, right, _ in rows):
+        blocks.append(Block("这一轮没有人答对，看看每题公布的依据再来一轮吧。"))
     medals = ["🥇", "🥈", "🥉"]
+    place = 0
     for i, (name, right, answered) in enumerate(rows):
-        mark = medals[i] if i < 3 and right > 0 else f"{i + 1}."
+        if i == 0 or (right, answered) != rows[i - 1][1:]:
+            place = i + 1  # ties share a place: 1, 1, 3
+        mark = medals[place - 1] if place <= 3 and right > 0 else f"{place}."
         blocks.append(Block(f"{mark} {name}：答对{right}题（共答{answered}题）"))
     return paginate(blocks)
 

@@ -39,11 +39,24 @@ class Trainers:
             dl = duties(self.engine, role, settings.city)
         except ScopeError as exc:
             return R.reply(Block(str(exc)))
-        out = Reply(R.duties_text(dl.role, dl.city, dl.groups))
-        if dl.duties:
-            out.document = ("duties.ics", duties_ics(dl))
-            out.document_caption = esc(f"{dl.title()}（日历文件，可导入手机或电脑日历）")
-        return out
+        lists = [dl]
+        if not settings.city:  # no city known (a group, a new user): each city's own list, never one mixed
+            cities = sorted({self.engine.by_number[d.citation.doc_number].city for d in dl.duties} - {""})
+            if len(cities) > 1:
+                lists = [d for d in (self._city_duties(role, c) for c in cities) if d is not None]
+        texts = [t for d in lists for t in R.duties_text(d.role, d.city, d.groups)]
+        if len(lists) > 1:
+            texts.insert(0, esc(f"没有设置城市：以下按城市分别列出（{'、'.join(d.city for d in lists)}），"
+                                "每个城市一个日历文件。/city 设置城市后只看你的。"))
+        files = [(f"duties-{d.city}.ics" if len(lists) > 1 else "duties.ics", duties_ics(d),
+                  esc(f"{d.title()}（日历文件，可导入手机或电脑日历）")) for d in lists if d.duties]
+        return Reply(texts, files=files)
+
+    def _city_duties(self, role: str, city: str):
+        try:
+            return duties(self.engine, role, city)
+        except ScopeError:
+            return None
 
     def compare(self, user_id: str, args: list[str]) -> Reply:
         """/compare N [city A city B]: article N in two cities' documents (default: the user's city

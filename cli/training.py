@@ -22,7 +22,7 @@ from retrieval.comparison import compare_article
 from retrieval.duties import duties
 from retrieval.duties_export import duties_html, duties_ics
 from retrieval.outline import outline_text
-from retrieval.quiz import quiz_questions
+from retrieval.quiz import quiz_questions, spread
 from retrieval.roles import ScopeError
 from retrieval.text import cn_to_int
 from retrieval.models import document_name
@@ -105,7 +105,11 @@ def cmd_quiz(args) -> int:
     except StoreError as exc:
         return fail("quiz", str(exc), 2)
     # Questions this user has not answered yet come first; the order within each group is the seed's.
-    questions = sorted(questions, key=lambda q: q.id in done)[: args.n]
+    available = len(questions)
+    questions = spread(sorted(questions, key=lambda q: q.id in done)[: args.n])
+    if available < args.n:
+        sys.stdout.write(f"只有{available}道题符合这些条件（文件里有周期、次数、期限、比例或日期的条款才能出题），"
+                         f"本轮出{available}道。\n")
     right, asked = _quiz_round(questions, store, user, sys.stdout)
     total_right, total = store.quiz_score(user)
     sys.stdout.write(f"\n本轮答对 {right}/{asked} 题。{args.user} 累计答对 {total_right}/{total} 题。\n")

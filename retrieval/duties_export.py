@@ -13,7 +13,9 @@ from .statements import normalize
 from .text import truncate
 
 def _first_date(duty: Duty, start: dt.date) -> dt.date:
-    """Where the series begins: the stated day (每月20日) or quarter (每年一季度), else the start date."""
+    """Where the series begins: the stated day (每月20日) or quarter (每年一季度), else the first day of
+    its period on or after the start: a week's Monday, a quarter's first month (1, 4, 7, 10), a half
+    year's (1, 7), a year's January."""
     o = duty.obligation
     if o.date:
         m = re.fullmatch(r"每月(\d{1,2})日.*", normalize(o.date))
@@ -24,6 +26,21 @@ def _first_date(duty: Duty, start: dt.date) -> dt.date:
             month = 3 * QUARTERS.index(o.date) + 1
             d = dt.date(start.year, month, 1)
             return d if d >= start.replace(day=1) else d.replace(year=d.year + 1)
+    return period_start(rrule_for(duty.period) or {}, start)
+
+
+def period_start(rule: dict, start: dt.date) -> dt.date:
+    """The first day on or after start that opens a period of the rule's rhythm."""
+    freq, interval = rule.get("FREQ"), rule.get("INTERVAL", 1)
+    if freq == "WEEKLY" and "BYDAY" not in rule:
+        return start + dt.timedelta(days=(7 - start.weekday()) % 7)
+    if freq == "YEARLY" or (freq == "MONTHLY" and interval in (3, 6, 12)):
+        months = 12 if freq == "YEARLY" else interval
+        index = start.year * 12 + start.month - 1 + (start.day > 1)  # months since year 0, the next whole one
+        index += -index % months
+        return dt.date(index // 12, index % 12 + 1, 1)
+    if freq == "MONTHLY" and start.day > 1:
+        return (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     return start
 
 
@@ -76,7 +93,9 @@ def duties_html(dl: DutyList) -> str:
         "line-height:1.6;color:#000}",
         "h1{font-size:1.4em;border-bottom:2px solid #000;padding-bottom:.3em}",
         "h2{font-size:1.15em;margin-top:1.5em;border-left:4px solid #000;padding-left:.5em}",
-        "ol{padding-left:1.8em}li{margin:.5em 0;page-break-inside:avoid}",
+        "ol{padding-left:1.8em}li{margin:.5em 0;page-break-inside:avoid;break-inside:avoid}",
+        # a period's heading never ends a printed page without its first duty under it
+        "h2{page-break-after:avoid;break-after:avoid}h2+ol>li:first-child{page-break-before:avoid;break-before:avoid}",
         ".cite{font-size:.85em;color:#444}.box{display:inline-block;width:1em;height:1em;border:1px solid #000;"
         "margin-right:.4em;vertical-align:middle}",
         "@media print{body{margin:0;max-width:none}@page{size:A4;margin:2cm}}",

@@ -250,12 +250,31 @@ def quiz_questions(engine, city: str | None = None, role: str | None = None, par
             random.Random(f"{seed}|{qid}|order").shuffle(options)
             citation = engine.citation(article, quote_for(article, o), 1.0)
             where = f"{article.label}{article.heading}".strip()
-            explanation = (f"正确答案：{right}。原文：“{said}”"
-                           f"（《{doc.title}》{doc.doc_number}{('，' + where) if where else ''}）")
+            # the quote is the citation's, shown once with it: not repeated here
+            explanation = f"正确答案：{right}（{doc.doc_number}{('，' + where) if where else ''}）。"
             q = QuizQuestion(id=qid, prompt=prompt, options=options, answer_index=options.index(right),
                              citation=citation, explanation=explanation, clause=said, slot=slot)
             if check_question(q):
                 out.append(q)
     if seed is not None:
         random.Random(f"{seed}|questions").shuffle(out)
+    return spread(out)
+
+
+def _gives_away(before: QuizQuestion, after: QuizQuestion) -> bool:
+    """Whether what is shown after a question (its citation and quote) tells the next one's answer: the
+    same article, or a quote holding the next question's statement (a city's copy of the clause)."""
+    c, d = before.citation, after.citation
+    return (c.doc_number, c.label, c.article) == (d.doc_number, d.label, d.article) or \
+        normalize(after.clause) in normalize(c.quote)
+
+
+def spread(questions: list[QuizQuestion]) -> list[QuizQuestion]:
+    """The questions reordered so that none follows one whose explanation gives its answer away (two
+    slots of one clause, two clauses of one article, a city's copy of the clause), keeping the order
+    otherwise; where that cannot be helped (one article left) they stay as they are."""
+    left, out = list(questions), []
+    while left:
+        k = next((i for i, q in enumerate(left) if not out or not _gives_away(out[-1], q)), 0)
+        out.append(left.pop(k))
     return out

@@ -136,9 +136,18 @@ async def test_role_and_duties(bot):
     assert "/duties 身份" in msg.visible and "市政府领导班子成员" in msg.visible
     only_message(await bot.say("/role 市政府领导班子成员", user=ALICE))
     assert bot.service.store.user("1001").role == "市政府领导班子成员"
+    # no city known: each city's list and calendar, never one list mixing both
+    calls = await bot.say("/duties", user=ALICE)
+    msgs = Harness.messages(calls)
+    assert "没有设置城市：以下按城市分别列出（招远、烟台）" in msgs[0].visible
+    assert "市政府领导班子成员的周期性职责（招远）" in msgs[1].visible
+    assert "市政府领导班子成员的周期性职责（烟台）" in msgs[2].visible
+    names = [c.files["document"][0] for c in calls if c.method == "sendDocument"]
+    assert names == ["duties-招远.ics", "duties-烟台.ics"]
+    await bot.say("/city 烟台", user=ALICE)
     calls = await bot.say("/duties", user=ALICE)
     msg = only_message(calls)
-    assert "市政府领导班子成员的周期性职责" in msg.visible
+    assert "市政府领导班子成员的周期性职责（烟台）" in msg.visible
     assert "每月" in msg.visible and "每月到服务热线接听1次群众来电" in msg.visible
     docs = [c for c in calls if c.method == "sendDocument"]
     assert len(docs) == 1

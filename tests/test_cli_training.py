@@ -131,3 +131,14 @@ def test_bad_article_number_is_a_usage_error(capsys):
         main(["compare", "abc"])
     assert info.value.code == 2
     assert "“abc”不是条号" in capsys.readouterr().err
+
+
+def test_quiz_gives_n_or_says_why_fewer(config, capsys, monkeypatch):
+    code, out, _ = run(["quiz", "--city", "烟台", "--part", "一", "-n", "50", "--seed", "1", "--user", "赵六",
+                        "--config", str(config)], capsys, monkeypatch, "")
+    m = re.search(r"只有(\d+)道题符合这些条件.*本轮出(\d+)道", out)
+    assert code == 0 and m and m.group(1) == m.group(2) and 0 < int(m.group(1)) < 50
+    assert f"第1/{m.group(1)}题" in out
+    code, out, _ = run(["quiz", "--city", "烟台", "-n", "3", "--seed", "1", "--user", "赵六", "--config", str(config)],
+                       capsys, monkeypatch, "")
+    assert "只有" not in out and "第1/3题" in out

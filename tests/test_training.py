@@ -279,6 +279,23 @@ def test_ics_starts_on_the_stated_day(engine):
     assert analysis and analysis[0].decoded("DTSTART") == dt.date(2025, 3, 20)
 
 
+def test_ics_series_start_on_the_first_day_of_their_period(leader_duties):
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(duties_ics(leader_duties, start=dt.date(2025, 2, 1)))
+    starts = {}
+    for e in cal.walk("VEVENT"):
+        starts.setdefault(str(e["CATEGORIES"].cats[0]), set()).add(e.decoded("DTSTART"))
+    assert starts["每季度"] == {dt.date(2025, 4, 1)}, "a quarter's first month, not the start date"
+    assert starts["每年"] == {dt.date(2026, 1, 1)} and starts["每月"] == {dt.date(2025, 2, 1)}
+    assert all(d.weekday() == 0 for d in starts["每2周"]), "a fortnight starts on a Monday"
+
+
+def test_printed_page_keeps_a_period_heading_with_its_items(leader_duties):
+    page = duties_html(leader_duties)
+    assert "h2{page-break-after:avoid;break-after:avoid}" in page and "h2+ol>li:first-child" in page
+
+
 def test_html_page_lists_every_duty_escaped(leader_duties):
     import html
 
@@ -409,3 +426,30 @@ def test_first_difference_for_plain_questions(engine):
     (ca, sa), (cb, sb) = first_difference(ya.article(14), zy.article(14))
     assert "每季度" in ca and "每月" in cb and ca in sa and cb in sb
     assert first_difference(ya.article(4), zy.article(4)) is None  # the same text in both
+
+
+def test_no_question_follows_one_whose_citation_gives_its_answer_away(engine):
+    from retrieval.quiz import _gives_away
+
+    for seed in (None, 1, 7):
+        qs = quiz_questions(engine, seed=seed)
+        leaks = [k for k in range(1, len(qs)) if _gives_away(qs[k - 1], qs[k])]
+        # only at the very end, when every question left comes from one article
+        assert all(_gives_away(qs[j - 1], qs[j]) for j in range(min(leaks, default=len(qs)), len(qs))), (seed, leaks)
+    qs = quiz_questions(engine, seed=1)
+    assert all(q.citation.quote not in q.explanation and q.answer in q.explanation for q in qs)
+
+
+def test_a_result_shows_the_citation_and_quote_once_and_ties_share_a_place():
+    from bot import render as R
+
+    cite = Citation(doc_number="甲〔2023〕1号", title="标题", city="甲", article=1, label="1.", part="",
+                    quote="每月开展1次检查。", score=1.0)
+    text = "\n".join(R.quiz_result_text("多久检查一次？", ["每周", "每月", "每季度", "每年"], 1, 0, cite,
+                                        "正确答案：每月（甲〔2023〕1号，1.）。", (0, 1)))
+    assert text.count("每月开展1次检查") == 1 and text.count("甲〔2023〕1号") == 1
+    assert "正确答案是 B. 每月" in text and "正确答案：每月" not in text, "the answer is said once"
+    board = "\n".join(R.leaderboard_text([("钱", 2, 2), ("孙", 2, 2), ("李", 1, 2)], 2))
+    assert "🥇 钱" in board and "🥇 孙" in board and "🥉 李" in board
+    nobody = "\n".join(R.leaderboard_text([("钱", 0, 2), ("孙", 0, 1)], 2))
+    assert "这一轮没有人答对" in nobody and "🥇" not in nobody
