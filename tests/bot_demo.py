@@ -81,9 +81,13 @@ async def main() -> int:
         print("=== A private chat ===\n")
         welcome = (await say(ZHANG, "/start"))[0]
         await tap(ZHANG, welcome, "^招远$")
+        await say(ZHANG, "你好")  # small talk: a friendly word, nothing to rate
         answer = (await say(ZHANG, "离招外出要提前几天请假？"))[0]
         await tap(ZHANG, answer, "全文")
         await tap(ZHANG, answer, "👍")
+        await say(ZHANG, "这个文件还有效吗？")  # the standing of the cited document
+        await say(ZHANG, "以前是怎么规定的")  # its earlier version: named, not in the corpus
+        await say(ZHANG, "谢谢")
         await say(ZHANG, "市政府领导多久接听一次热线？")
         await say(ZHANG, "热点部门呢？")  # follow-ups lean on the last question
         await say(ZHANG, "非热点部门的呢")
@@ -100,6 +104,13 @@ async def main() -> int:
         print("👤 张科长 sends a sticker")
         show(await bot.send(fake.send_content, "sticker", user=ZHANG))
         await say(ZHANG, "机关食堂几点开饭？")
+        disliked = (await say(ZHANG, "文件会签时间不超过几个工作日？"))[0]
+        calls = await tap(ZHANG, disliked, "👎")  # 👎 asks why: the reasons take 👍/👎's place
+        edited = next(c for c in calls if c.method == "editMessageReplyMarkup")
+        print("   (the answer's buttons now read: " + " ".join(f"[{t}]" for t in edited.button_texts()) + ")\n")
+        print(f"👤 张科长 taps [不完整]")
+        show(await bot.press(disliked.result, edited.button("不完整")["callback_data"], user=ZHANG), "张科长")
+        await say(ZHANG, "/role 非热点部门负责人")  # not a role of the documents: the nearest offered
         await say(ZHANG, "/reload")
 
         print("=== Inline mode, in any chat ===\n")
@@ -132,6 +143,14 @@ async def main() -> int:
         if failed:  # show what the bot logged
             sys.stderr.write(err[-5000:])
     print(f"(policybot serve exited with status {proc.returncode})")
+    if not failed:
+        print("\n=== The maintainer's review queue ===\n")
+        print("$ policybot review --config config.yaml --csv review.csv")
+        done = subprocess.run([str(Path(sys.executable).parent / "policybot"), "review", "--config", "config.yaml",
+                               "--csv", "review.csv"], cwd=tmp, env=env, capture_output=True, text=True)
+        print(done.stdout + done.stderr)
+        print("$ cat review.csv")
+        print((tmp / "review.csv").read_text(encoding="utf-8-sig"))
     return proc.returncode
 
 
