@@ -265,6 +265,8 @@ class Engine:
         if glossed:
             return self._answer(Intent("lookup", None), glossed, query, scopes, notes, top)
         for docs, kind in scopes:
+            if kind == "lapsed" and not asked_within and not self._within_reach(query, scopes, docs):
+                continue
             margin = NATIONAL_MARGIN if kind == "national" else 0.0
             pick = self._pick(intent, query, docs, margin)
             handled = None if pick else self._handled(query)
@@ -284,6 +286,13 @@ class Engine:
                     notes.append(f"{scope_city}的文件对此没有规定，以上是{whose}文件《{parent.title}》的规定。")
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
+
+    def _within_reach(self, query: Query, scopes, docs: frozenset[str]) -> bool:
+        """Whether documents no longer in force are worth a search: one of their articles ranks among the
+        candidates of everything that governs the asker (the ranking the citations are drawn from anyway)."""
+        governing = frozenset().union(*(d for d, _ in scopes))
+        return any(self.index.document_number(i) in docs
+                   for i, _ in self.index.top(query.scores, governing, FACT_CANDIDATES))
 
     def _lapsed_note(self, doc_number: str, asked: bool = False) -> str:
         """asked: the asker asked for this document (an earlier version), not for the rule in force."""
@@ -334,10 +343,10 @@ class Engine:
         line = "；".join(f"{c}：{p.first_line.rstrip('。')}" for c, p in picks)
         citations = [self.citation(p.article, p.quote, p.score) for _, p in picks]
         shown = {(c.doc_number, c.label) for c in citations}
-        citations += self._weighed(query, [c for c in self._ranked(query, scopes, top + len(citations))
-                                           if (c.doc_number, c.label) not in shown][: max(0, top - len(citations))])
+        citations += [c for c in self._ranked(query, scopes, top + len(citations))
+                      if (c.doc_number, c.label) not in shown][: max(0, top - len(citations))]
         notes = notes + ["没有设置城市，各地的规定不同，以上分别列出。"]
-        answer = Answer(True, "comparison", "", citations, notes, primary=len(picks))
+        answer = Answer(True, "comparison", "", citations, notes, primary=len(picks), covers=self._covers_of(query))
         answer.answer = _render(truncate(line, FIRST_LINE), citations[: len(picks)], notes)
         return answer
 
@@ -596,7 +605,9 @@ class Engine:
                 if i not in seen:
                     seen.add(i)
                     art = self.index.article(i)
-                    out.append(self.citation(art, art.body, s))
+                    c = self.citation(art, art.body, s)
+                    c.position = i
+                    out.append(c)
                 if len(out) >= top:
                     return out
         return out
@@ -605,16 +616,18 @@ class Engine:
         first = self.citation(pick.article, pick.quote, max(pick.score, 0.0))
         rest = [c for c in self._ranked(query, scopes, top + 1)
                 if (c.doc_number, c.article, c.label) != (first.doc_number, first.article, first.label)]
-        citations = [first] + self._weighed(query, rest[: top - 1])
+        citations = [first] + rest[: top - 1]
         text = _render(pick.first_line, [first], notes)
-        return Answer(True, intent.name, text, citations, notes)
+        return Answer(True, intent.name, text, citations, notes, covers=self._covers_of(query))
 
-    def _weighed(self, query: Query, citations: list[Citation]) -> list[Citation]:
-        """Citations with the share of the question's topic their article covers (Answer.related)."""
-        for c in citations:
-            text = self._fold(c.quote)  # a ranked citation quotes its article whole
-            c.covers = self.coverage(query.topic, frozenset(self.tokenizer.words(text)), text)
-        return citations
+    def _covers_of(self, query: Query) -> Callable[[Citation], float]:
+        """How much of the question a ranked citation's article covers, from the words it was indexed under
+        (Answer.related: only clauses covering enough are offered as related)."""
+        def covers(c: Citation) -> float:
+            if c.position < 0:
+                return 0.0
+            return self.coverage(query.topic, self.index.token_set(c.position), self._fold(self.index.article(c.position).body))
+        return covers
 
     def _abstain(self, intent: Intent, citations, notes, top, reason: str = "") -> Answer:
         line = reason or "已收录的文件里没有规定这个问题的条款。"

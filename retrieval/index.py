@@ -104,7 +104,7 @@ class ArticleIndex:
         self._by_number = {number: k for k, (_, number, _) in enumerate(docs)}
         self._prior = [PRIOR_WEIGHT * document_prior(d[2]) for d in docs]
         self._max_prior = max(self._prior, default=0.0)
-        self._scopes: dict[frozenset, tuple[tantivy.Query | None, float]] = {}
+        self._scopes: dict[frozenset, tuple[tantivy.Query | None, float, frozenset[int]]] = {}
         self.df = lru_cache(maxsize=2048)(self._df)
 
     # ---- positions ------------------------------------------------------------------------------
@@ -166,21 +166,24 @@ class ArticleIndex:
     def _term(self, field: str, value: str) -> tantivy.Query:
         return tantivy.Query.term_query(self._schema, field, value, index_option="freq")
 
-    def scope(self, docs: set[str] | None) -> tuple[tantivy.Query | None, float]:
-        """(the filter of a scope's documents, the largest prior in it); cached, as scopes repeat."""
+    def scope(self, docs: set[str] | None) -> tuple[tantivy.Query | None, float, frozenset[int]]:
+        """(the filter of a scope's documents, the largest prior in it, the documents left out instead of
+        filtered); cached, as scopes repeat. A scope of all documents but a few (those no longer in force)
+        is searched unfiltered and the few dropped from the hits: a filter of nearly every document costs
+        more than the search, and the search of everything is one a question makes anyway."""
         if docs is None:
-            return None, self._max_prior
+            return None, self._max_prior, frozenset()
         k = frozenset(docs)
         if k not in self._scopes:
-            order = [self._by_number[n] for n in docs if n in self._by_number]
+            order = {self._by_number[n] for n in docs if n in self._by_number}
             if len(self._scopes) > 256:
                 self._scopes.clear()
-            if len(set(order)) == len(self._ids):  # every document: no filter to apply
-                self._scopes[k] = (None, self._max_prior)
+            if 2 * len(order) > len(self._ids):  # most documents: no filter, the rest left out
+                self._scopes[k] = (None, self._max_prior, frozenset(range(len(self._ids))) - order)
             else:
                 q = tantivy.Query.const_score_query(
-                    tantivy.Query.term_set_query(self._schema, "doc", [self._ids[o] for o in order]), 0.0)
-                self._scopes[k] = (q, max((self._prior[o] for o in order), default=0.0))
+                    tantivy.Query.term_set_query(self._schema, "doc", [self._ids[o] for o in sorted(order)]), 0.0)
+                self._scopes[k] = (q, max((self._prior[o] for o in order), default=0.0), frozenset())
         return self._scopes[k]
 
     def search(self, query: tantivy.Query, docs: set[str] | None, k: int) -> tuple[list[tuple[int, float]], bool]:
@@ -189,7 +192,7 @@ class ArticleIndex:
         prior cannot bring in an article it left out."""
         if docs is not None and not docs:
             return [], True
-        flt, max_prior = self.scope(docs)
+        flt, max_prior, left_out = self.scope(docs)
         q = query if flt is None else tantivy.Query.boolean_query([(_MUST, query), (_MUST, flt)])
         fetch = max(FIRST_FETCH, 4 * k)
         while True:
@@ -201,7 +204,7 @@ class ArticleIndex:
             keyed = []  # (-score, position): best first, ties by position, sorted without a key function
             for (score, _), doc_id, idx in zip(hits, doc_ids, places):
                 o = order.get(doc_id)
-                if o is not None:  # a document the store no longer has: left out
+                if o is not None and o not in left_out:  # a document the store no longer has: left out
                     keyed.append((-(score + prior[o]), offsets[o] + idx))
             keyed.sort()
             ranked = [(position, -score) for score, position in keyed]
@@ -229,13 +232,29 @@ class Ranking:
     def top(self, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
         if self._query is None or k <= 0:
             return []
-        key = None if docs is None or self._index.scope(docs)[0] is None else frozenset(docs)  # all: as None
+        flt, _, left_out = self._index.scope(docs)
+        if flt is None:  # every document, or all but a few: read off the one search of everything
+            return self._unfiltered(k, left_out)
+        key = frozenset(docs)
         have, complete = self._tops.get(key, (None, False))
         if have is None or (len(have) < k and not complete):
             have, complete = self._index.search(self._query, docs, max(k, self._at_least))
             self._tops[key] = (have, complete)
             self._known.update(have)
         return have[:k]
+
+    def _unfiltered(self, k: int, left_out: frozenset[int]) -> list[tuple[int, float]]:
+        want = max(k, self._at_least)
+        while True:
+            have, complete = self._tops.get(None, (None, False))
+            if have is None or (len(have) < want and not complete):
+                have, complete = self._index.search(self._query, None, want)
+                self._tops[None] = (have, complete)
+                self._known.update(have)
+            kept = [h for h in have if self._index.place(h[0])[0] not in left_out] if left_out else have
+            if len(kept) >= k or complete:
+                return kept[:k]
+            want = 4 * len(have)
 
     def __getitem__(self, position: int) -> float:
         if position in self._known:

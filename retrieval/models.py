@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 
 @dataclass
@@ -114,12 +115,12 @@ class Citation:
     quote: str
     score: float
     heading: str = ""
-    covers: float = 0.0  # share of the question's topic the article covers: "related" when enough
+    position: int = -1  # the article's place in the index, when it was ranked there
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["score"] = round(float(self.score), 3)
-        del d["covers"]
+        del d["position"]
         return d
 
 
@@ -131,6 +132,9 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "某市的文件未作规定，引用上级文件"
     primary: int = 1  # how many leading citations back the direct answer (a comparison has one per city)
+    # the share of the question's topic a citation's article covers, weighed only when related clauses are
+    # shown (the text front ends), not for every answer the JSON contract gives
+    covers: Callable[[Citation], float] | None = field(default=None, repr=False, compare=False)
 
     @property
     def first_line(self) -> str:
@@ -140,7 +144,9 @@ class Answer:
     def related(self) -> list[Citation]:
         """The citations after those backing the answer that cover enough of the question to be shown as
         related clauses (the others are the next articles by score, nothing more)."""
-        return [c for c in self.citations[self.primary:] if c.covers >= RELATED_FLOOR] if self.answered else []
+        if not self.answered or self.covers is None:
+            return []
+        return [c for c in self.citations[self.primary:] if self.covers(c) >= RELATED_FLOOR]
 
     def to_dict(self) -> dict:
         return {

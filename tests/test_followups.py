@@ -48,3 +48,14 @@ def test_a_question_of_its_own_starts_afresh_and_askers_are_apart(talk):
     # another asker has no last question to lean on; no asker keeps none
     assert talk.ask("b", "热点部门呢？")[1] is None
     assert talk.ask(None, "热点部门呢？")[1] is None
+
+
+def test_a_question_too_bare_to_stand_alone_is_asked_with_the_last_one(engine):
+    talk = Conversations(engine)
+    talk.ask("u", "每个链办多久提报重大招商项目？", city="烟台")
+    answer, how = talk.ask("u", "至少几个？", city="烟台")
+    assert how.kind == "refine" and how.question == "每个链办多久提报重大招商项目？ 至少几个？"
+    assert "不少于5个" in answer.first_line
+    # a word of topic of its own, not in a reply: a question of its own
+    _, how = talk.ask("u", "几点上班？", city="烟台")
+    assert how is None
