@@ -148,7 +148,7 @@ class Service:
                                       answered=answer.answered, intent=answer.intent,
                                       doc_number=first.doc_number if first else None,
                                       article=(first.label or str(first.article)) if first else None, source=source,
-                                      answer=answer.answer)
+                                      answer=answer.first_line)  # the review queue shows what was said
         if answer.intent == small_talk.INTENT:  # 你好, 谢谢: a friendly word, nothing to rate
             return R.reply(Block(answer.answer))
         if resolved is not None and resolved.kind == "article" and first is not None:

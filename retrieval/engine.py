@@ -287,10 +287,16 @@ class Engine:
                 return self._answer(intent, pick, query, scopes, notes, top)
         return self._abstain(intent, self._ranked(query, scopes, top), notes, top)
 
+    def _governing(self, scopes) -> frozenset[str]:
+        """Every document of an asker's scopes, as one set made once (a set's hash is kept with it, and
+        the index knows its scopes by it)."""
+        parts = tuple(docs for docs, _ in scopes)
+        return parts[0] if len(parts) == 1 else _union(parts)
+
     def _within_reach(self, query: Query, scopes, docs: frozenset[str]) -> bool:
         """Whether documents no longer in force are worth a search: one of their articles ranks among the
         candidates of everything that governs the asker (the ranking the citations are drawn from anyway)."""
-        governing = frozenset().union(*(d for d, _ in scopes))
+        governing = self._governing(scopes)
         return any(self.index.document_number(i) in docs
                    for i, _ in self.index.top(query.scores, governing, FACT_CANDIDATES))
 
@@ -597,8 +603,7 @@ class Engine:
     def _ranked(self, query: Query, scopes, top) -> list[Citation]:
         """Articles by score within the documents that govern the asker (their city's and those it is
         issued under), then any others."""
-        governing = (scopes[0][0] if len(scopes) == 1 else frozenset().union(*(docs for docs, _ in scopes))) \
-            if scopes else None
+        governing = self._governing(scopes) if scopes else None
         out, seen = [], set()
         for docs in (governing, None):
             for i, s in self.index.top(query.scores, docs, top):
@@ -641,6 +646,11 @@ class Engine:
 _FINE = re.compile(r"罚款|罚金")
 _CLAUSE_END = re.compile(r"[，,。；;？?！!]")  # where the part of a question that asks starts and ends
 _PUNISHED = re.compile(r"罚|处罚|违反|违法|后果|责任")
+
+
+@functools.lru_cache(maxsize=256)
+def _union(parts: tuple[frozenset[str], ...]) -> frozenset[str]:
+    return frozenset().union(*parts)
 
 
 def _render(first_line: str, citations: list[Citation], notes: list[str]) -> str:

@@ -173,6 +173,12 @@ class ArticleIndex:
         more than the search, and the search of everything is one a question makes anyway."""
         if docs is None:
             return None, self._max_prior, frozenset()
+        if len(docs) == 1:  # one document (an article's score asked for): made at once, not cached, so the
+            (number,) = docs  # many of them never push the few real scopes out of the cache
+            o = self._by_number.get(number)
+            ids = [self._ids[o]] if o is not None else []
+            return (tantivy.Query.const_score_query(tantivy.Query.term_set_query(self._schema, "doc", ids), 0.0),
+                    self._prior[o] if o is not None else 0.0, frozenset())
         k = frozenset(docs)
         if k not in self._scopes:
             order = {self._by_number[n] for n in docs if n in self._by_number}
