@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -92,9 +94,21 @@ class Engine:
         self.gate = Gate(read_legal_words(_lexicon_file(self.corpus_dir, "legal_words.tsv")), index.df,
                          self.synonym_words, tokenizer.words, tokenizer.frequency)
         self.fact_types = load_fact_types(_lexicon_file(self.corpus_dir, "answer_types.yaml"))
-        self.register = Register(d.meta for d in documents)
-        self.today: Callable[[], dt.date] = dt.date.today  # the day documents' standing is judged on
+        self.register = Register((d.meta for d in documents), loaded.roster.links)
+        self._today: Callable[[], dt.date] = dt.date.today  # the day documents' standing is judged on
         self._standing_day: dt.date | None = None
+        self._standing_checked = -math.inf  # time.monotonic() of the last look at the day
+        self._lapsed_at: frozenset[int] = frozenset()  # index positions of the articles no longer in force
+
+    @property
+    def today(self) -> Callable[[], dt.date]:
+        return self._today
+
+    @today.setter
+    def today(self, clock: Callable[[], dt.date]) -> None:
+        """Another clock for the day (a test, a review of what applied on a past day): judged again at once."""
+        self._today = clock
+        self._standing_checked = -math.inf
 
     def standing(self, doc_number: str) -> Status:
         """A document's status today: in force, repealed (by what), expired, lapsed, not yet in force."""
@@ -104,10 +118,16 @@ class Engine:
     def _judge_standing(self) -> None:
         """Which documents are out of force, judged again when the day changes (a running bot outlives an
         有效期)."""
+        now = time.monotonic()
+        if now - self._standing_checked < 60 and self._standing_day is not None:
+            return  # the day is looked at once a minute, not at every question
+        self._standing_checked = now
         day = self.today()
         if day != self._standing_day:
             self._standing_day = day
-            self.scope.set_lapsed(self.register.lapsed(day))
+            lapsed = self.register.lapsed(day)
+            self.scope.set_lapsed(lapsed)
+            self._lapsed_at = frozenset(p for n in lapsed if n in self.by_number for p in self.index.positions_of(n))
 
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None, progress: bool = False) -> "Engine":
@@ -297,7 +317,7 @@ class Engine:
         """Whether documents no longer in force are worth a search: one of their articles ranks among the
         candidates of everything that governs the asker (the ranking the citations are drawn from anyway)."""
         governing = self._governing(scopes)
-        return any(self.index.document_number(i) in docs
+        return any(i in self._lapsed_at and self.index.document_number(i) in docs
                    for i, _ in self.index.top(query.scores, governing, FACT_CANDIDATES))
 
     def _lapsed_note(self, doc_number: str, asked: bool = False) -> str:

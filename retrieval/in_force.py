@@ -57,8 +57,11 @@ class Register:
     〔2019〕24号", "《某市物业管理办法》") to a document of the corpus, and each document's status on a day.
     The links are found on first use, from the few documents that repeal or amend something."""
 
-    def __init__(self, metas: Iterable[DocumentMeta]):
+    def __init__(self, metas: Iterable[DocumentMeta], links: tuple[dict, dict] | None = None):
+        """links: what repeals and amends what, as resolved before (the roster keeps them)."""
         self.metas = {m.doc_number: m for m in metas}
+        if links is not None:
+            self.links = links
 
     @functools.cached_property
     def titles(self) -> dict[str, str]:

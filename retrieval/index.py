@@ -167,8 +167,8 @@ class ArticleIndex:
         return tantivy.Query.term_query(self._schema, field, value, index_option="freq")
 
     def scope(self, docs: set[str] | None) -> tuple[tantivy.Query | None, float, frozenset[int]]:
-        """(the filter of a scope's documents, the largest prior in it, the documents left out instead of
-        filtered); cached, as scopes repeat. A scope of all documents but a few (those no longer in force)
+        """(the filter of a scope's documents, the largest prior in it, the positions of the articles left
+        out instead of filtered); cached, as scopes repeat. A scope of all documents but a few (those no longer in force)
         is searched unfiltered and the few dropped from the hits: a filter of nearly every document costs
         more than the search, and the search of everything is one a question makes anyway."""
         if docs is None:
@@ -184,8 +184,11 @@ class ArticleIndex:
             order = {self._by_number[n] for n in docs if n in self._by_number}
             if len(self._scopes) > 256:
                 self._scopes.clear()
-            if 2 * len(order) > len(self._ids):  # most documents: no filter, the rest left out
-                self._scopes[k] = (None, self._max_prior, frozenset(range(len(self._ids))) - order)
+            if 2 * len(order) > len(self._ids):  # most documents: no filter, the rest's articles left out
+                out = [o for o in range(len(self._ids)) if o not in order]
+                self._scopes[k] = (None, self._max_prior, frozenset(
+                    p for o in out for p in range(self._offsets[o], self._offsets[o + 1] if o + 1 < len(self._offsets)
+                                                  else self.size)))
             else:
                 q = tantivy.Query.const_score_query(
                     tantivy.Query.term_set_query(self._schema, "doc", [self._ids[o] for o in sorted(order)]), 0.0)
@@ -210,7 +213,7 @@ class ArticleIndex:
             keyed = []  # (-score, position): best first, ties by position, sorted without a key function
             for (score, _), doc_id, idx in zip(hits, doc_ids, places):
                 o = order.get(doc_id)
-                if o is not None and o not in left_out:  # a document the store no longer has: left out
+                if o is not None and offsets[o] + idx not in left_out:  # a document the store no longer has: left out
                     keyed.append((-(score + prior[o]), offsets[o] + idx))
             keyed.sort()
             ranked = [(position, -score) for score, position in keyed]
@@ -234,6 +237,7 @@ class Ranking:
         self._tops: dict[frozenset | None, tuple[list[tuple[int, float]], bool]] = {}  # scope → (hits, all of them)
         self._known: dict[int, float] = {}
         self._whole: set[str] = set()
+        self._without: dict[frozenset[int], tuple[list, list]] = {}  # left out → (hits of everything, the rest)
 
     def top(self, docs: set[str] | None, k: int) -> list[tuple[int, float]]:
         if self._query is None or k <= 0:
@@ -249,6 +253,13 @@ class Ranking:
             self._known.update(have)
         return have[:k]
 
+    def _kept(self, have: list[tuple[int, float]], left_out: frozenset[int]) -> list[tuple[int, float]]:
+        """The hits of everything without the documents left out, worked out once per search."""
+        done = self._without.get(left_out)
+        if done is None or done[0] is not have:
+            done = self._without[left_out] = (have, [h for h in have if h[0] not in left_out])
+        return done[1]
+
     def _unfiltered(self, k: int, left_out: frozenset[int]) -> list[tuple[int, float]]:
         want = max(k, self._at_least)
         while True:
@@ -257,7 +268,7 @@ class Ranking:
                 have, complete = self._index.search(self._query, None, want)
                 self._tops[None] = (have, complete)
                 self._known.update(have)
-            kept = [h for h in have if self._index.place(h[0])[0] not in left_out] if left_out else have
+            kept = self._kept(have, left_out) if left_out else have
             if len(kept) >= k or complete:
                 return kept[:k]
             want = 4 * len(have)
