@@ -80,6 +80,20 @@ def test_a_start_with_nothing_changed_reads_one_roster_not_every_head(corpus, mo
     assert [d.parts for d in second.documents] == [d.parts for d in first.documents] and second.documents[0].parts
 
 
+def test_what_repeals_what_is_resolved_when_the_corpus_changes_not_at_every_start(corpus, monkeypatch):
+    old = (corpus / "documents" / "zhaoyuan-zhaozhengfa-2022-21.yaml").read_text(encoding="utf-8")
+    (corpus / "documents" / "zhaoyuan-2019-24.yaml").write_text(
+        old.replace("招政发〔2022〕21号", "招政发〔2019〕24号").replace("repeals:", "old_repeals:")
+        .replace("text_file: zhaoyuan-zhaozhengfa-2022-21.txt", "text_file: zhaoyuan-zhaozhengfa-2022-21.txt")
+        .replace("招远市人民政府关于进一步加强", "招远市人民政府关于切实加强"), encoding="utf-8")
+    first = index_store.load(corpus)
+    assert first.roster.links[0] == {"招政发〔2019〕24号": "招政发〔2022〕21号"}
+    from retrieval import in_force
+    monkeypatch.setattr(in_force.Register, "find", lambda self, ref: pytest.fail("titles resolved at start"))
+    engine = Engine(index_store.load(corpus), corpus)
+    assert engine.standing("招政发〔2019〕24号").state == "repealed"
+
+
 def test_a_yaml_edited_in_place_is_read_again_at_the_next_start(corpus):
     index_store.load(corpus)
     meta = corpus / "documents" / "zhaoyuan-zhaozhengfa-2022-21.yaml"
