@@ -9,7 +9,7 @@ import re
 from .citations import article_reference
 from .doc_numbers import find_doc_numbers
 from .duty_pick import window
-from .models import PREAMBLE, Article, Document, document_name
+from .models import PREAMBLE, Article, Document
 from .picks import Context, Pick, Query
 from .text import fold, split_sentences, truncate
 

@@ -108,7 +108,7 @@ async def main() -> int:
         calls = await tap(ZHANG, disliked, "👎")  # 👎 asks why: the reasons take 👍/👎's place
         edited = next(c for c in calls if c.method == "editMessageReplyMarkup")
         print("   (the answer's buttons now read: " + " ".join(f"[{t}]" for t in edited.button_texts()) + ")\n")
-        print(f"👤 张科长 taps [不完整]")
+        print("👤 张科长 taps [不完整]")
         show(await bot.press(disliked.result, edited.button("不完整")["callback_data"], user=ZHANG), "张科长")
         await say(ZHANG, "/role 非热点部门负责人")  # not a role of the documents: the nearest offered
         await say(ZHANG, "/reload")

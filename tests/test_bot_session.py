@@ -4,7 +4,6 @@ documents replaced by others or expired."""
 from __future__ import annotations
 
 import csv
-import re
 import shutil
 
 import pytest
@@ -122,7 +121,7 @@ async def test_a_replaced_document_gives_way_to_its_replacement(tmp_path):
         assert lines(await bot.say(f"{OLD}还有效吗", user=ALICE))[0] == f"{OLD}已被{NEW}废止，2023-07-01起。"
         docs = only_message(await bot.say("/docs", user=ALICE)).visible
         old_entry = docs[docs.index(OLD):]
-        assert re.search(r"已废止", old_entry.split("•")[0]) and f"已被《" in old_entry.split("•")[0]
+        assert "已废止" in old_entry.split("•")[0] and "已被《" in old_entry.split("•")[0]
 
 
 async def test_an_expired_document_says_so_in_its_first_lines(tmp_path):
