@@ -18,6 +18,7 @@ from retrieval.in_force import Register
 from retrieval.metadata import detect
 from retrieval.models import DocumentMeta
 
+from .conftest import ROOT
 from .fixtures import make
 
 OLD, NEW = "威政办发〔2015〕30号", "威政办发〔2023〕12号"
@@ -174,3 +175,19 @@ def test_validity_in_years_counts_from_the_effective_date_and_amendments_are_det
                 "市政府决定对《某市物业管理办法》（某政发〔2018〕3号）作如下修改：\n"
                 "一、第五条修改为：……\n二、本决定自2024年3月1日起施行。\n")
     assert detect(amending).get("amends") == ["某政发〔2018〕3号"]
+
+
+def test_ingesting_the_document_the_bundled_zhaoyuan_one_repeals(tmp_path, capsys):
+    """招政发〔2019〕24号 arrives after 招政发〔2022〕21号, which repeals it (a short stand-in written for this
+    test: tests/fixtures/zhaoyuan_2019_standin.txt, not the real text). `docs` shows it repealed, and its
+    own rules (热线 每季度) never answer while the documents in force do."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns(".index", "__pycache__", "*.py"))
+    report = ingest(capsys, corpus, "zhaoyuan_2019_standin")
+    assert "→ 被废止" in report and "（招政发〔2022〕21号）废止了这份文件" in report
+    code, out = run(capsys, "docs", "--corpus", corpus)
+    row = next(line for line in out.splitlines() if line.startswith("招政发〔2019〕24号"))
+    assert "已废止" in row and "已被《招远市人民政府关于进一步加强政府自身建设的意见》（招政发〔2022〕21号）废止，2022-05-12起" in out
+    assert "废止 《招远市人民政府关于切实加强政府自身建设的意见》（招政发〔2019〕24号）" in out, "no longer 未收录"
+    a = Engine.load(corpus).ask("市政府领导多久接听一次热线", city="招远")
+    assert "每月" in a.first_line and a.citations[0].doc_number == "烟政发〔2022〕8号"
