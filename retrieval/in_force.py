@@ -33,6 +33,11 @@ def expiry(meta: DocumentMeta) -> str | None:
     return m.group(1) if m else None
 
 
+def _date(meta: DocumentMeta) -> str | None:
+    """When a document came into being, as far as its metadata says (ISO dates compare as text)."""
+    return meta.effective or meta.published or meta.written
+
+
 @dataclass(frozen=True)
 class Status:
     state: str
@@ -75,6 +80,16 @@ class Register:
             return ref
         return find_by_title(ref.strip("《》"), self.titles)
 
+    def target(self, ref: str, by: DocumentMeta) -> str | None:
+        """The document of the corpus a document's repeal or amendment names, if any: never itself, nor
+        one dated after it (an earlier namesake is meant: 《人民检察院刑事诉讼规则（试行）》 of 2013
+        repealing the 规则 of 1999, not the one of 2019)."""
+        found = self.find(ref)
+        if found is None or found == by.doc_number:
+            return None
+        mine, theirs = _date(by), _date(self.metas[found])
+        return None if mine and theirs and mine < theirs else found
+
     def name(self, ref: str, short: bool = False) -> str:
         """《title》（文号） of a document of the corpus (short: its 文号, else 《title》); the reference itself
         for one outside it."""
@@ -92,15 +107,17 @@ class Register:
         amenders: dict[str, list[str]] = {}
         for m in self.metas.values():
             for ref in m.repeals:
-                target = self.find(ref)
-                if target and target != m.doc_number:
+                target = self.target(ref, m)
+                if target:
                     repealers.setdefault(target, m.doc_number)
             for ref in m.amends:
-                target = self.find(ref)
-                if target and target != m.doc_number and m.doc_number not in amenders.get(target, []):
+                target = self.target(ref, m)
+                if target and m.doc_number not in amenders.get(target, []):
                     amenders.setdefault(target, []).append(m.doc_number)
             if m.repealed_by:
-                repealers.setdefault(m.doc_number, self.find(m.repealed_by) or m.repealed_by)
+                by = self.find(m.repealed_by)
+                if by is None or self.target(m.doc_number, self.metas[by]) == m.doc_number:  # not a namesake
+                    repealers.setdefault(m.doc_number, by or m.repealed_by)
             for ref in m.amended_by:
                 found = self.find(ref) or ref
                 if found not in amenders.get(m.doc_number, []):

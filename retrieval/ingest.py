@@ -394,8 +394,8 @@ def _relate(report: IngestReport, existing: list[Existing], when: str) -> None:
     for plan in report.plans:
         for verb, back in _BACK.items():
             for ref in getattr(plan.meta, verb):
-                target = register.find(ref)
-                if target is None or target == plan.meta.doc_number:
+                target = register.target(ref, plan.meta)
+                if target is None:
                     plan.relations.append(Relation(verb, ref))
                     continue
                 relation = Relation(verb, ref, register.name(target))
@@ -420,7 +420,7 @@ def _relate(report: IngestReport, existing: list[Existing], when: str) -> None:
                         relation.recorded = True  # it says so already
         for e in staying:  # documents already in the corpus that repeal or amend this one
             for verb, back in _BACK.items():
-                if any(register.find(ref) == plan.meta.doc_number for ref in getattr(e.meta, verb)):
+                if any(register.target(ref, e.meta) == plan.meta.doc_number for ref in getattr(e.meta, verb)):
                     _record(plan.meta, back, e.meta.doc_number)
                     plan.detected.set(back, getattr(plan.meta, back), f"{e.ident} 的{_VERB[verb]}条款（已在语料中）")
                     plan.relations.append(Relation(back, e.meta.doc_number, register.name(e.meta.doc_number), True))

@@ -28,11 +28,11 @@ KIND_ONLY_TITLE = 6  # a title this short names only the kind of document ("å…¬å
 
 def _key() -> str:
     """The code and data a roster was made by: this module, how parents are resolved, how a place is found
-    and the table of places it is found in."""
-    from . import corpus, places as places_module, scope
+    and the table of places it is found in, how what repeals what is resolved."""
+    from . import corpus, in_force, places as places_module, scope
 
     h = hashlib.sha1()
-    for module in (corpus, places_module, scope):
+    for module in (corpus, in_force, places_module, scope):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     table = places_module.table_path()

@@ -191,3 +191,12 @@ def test_ingesting_the_document_the_bundled_zhaoyuan_one_repeals(tmp_path, capsy
     assert "废止 《招远市人民政府关于切实加强政府自身建设的意见》（招政发〔2019〕24号）" in out, "no longer 未收录"
     a = Engine.load(corpus).ask("市政府领导多久接听一次热线", city="招远")
     assert "每月" in a.first_line and a.citations[0].doc_number == "烟政发〔2022〕8号"
+
+
+def test_a_document_never_repeals_a_later_namesake():
+    trial = DocumentMeta("人民检察院刑事诉讼规则（试行）", "人民检察院刑事诉讼规则（试行）", effective="2013-01-01",
+                         repeals=["人民检察院刑事诉讼规则"])  # the 规则 of 1999, by title
+    rules = DocumentMeta("人民检察院刑事诉讼规则", "人民检察院刑事诉讼规则", effective="2019-12-30")
+    register = Register([trial, rules])
+    assert register.status("人民检察院刑事诉讼规则", dt.date(2026, 1, 1)).state == "in_force"
+    assert register.lapsed(dt.date(2026, 1, 1)) == frozenset()
