@@ -2,7 +2,6 @@
 answer's button or an outline's deep link."""
 from __future__ import annotations
 
-import hashlib
 import re
 
 from retrieval.models import PREAMBLE, Article, Citation, Document
@@ -21,7 +20,7 @@ CLOSING_WORDS = ("附则", "施行", "废止")  # "/article 城市 附则": the 
 
 def doc_key(doc_number: str) -> str:
     """A short, stable id for a document (callback data and deep links hold at most 64 bytes)."""
-    return hashlib.sha1(doc_number.encode("utf-8")).hexdigest()[:8]
+    return R.callback_id(doc_number, 8)
 
 
 def article_ref(article: Article) -> str:

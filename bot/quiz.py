@@ -4,7 +4,6 @@ ends it). Questions come from retrieval/quiz.py; answers and rounds are kept in 
 """
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from dataclasses import asdict
@@ -26,7 +25,7 @@ STOP_WORDS = ("结束", "stop", "end")
 
 def quiz_key(question_id: str) -> str:
     """A question's id in callback data (which holds at most 64 bytes)."""
-    return hashlib.sha1(question_id.encode("utf-8")).hexdigest()[:10]
+    return R.callback_id(question_id, 10)
 
 
 def question_dict(q: QuizQuestion) -> dict:

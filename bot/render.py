@@ -6,6 +6,7 @@ most 100 entities) at paragraph, sentence or clause boundaries, never inside a t
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -451,6 +452,12 @@ def leaderboard_text(rows: list[tuple[str, int, int]], questions: int) -> list[s
         mark = medals[place - 1] if place <= 3 and right > 0 else f"{place}."
         blocks.append(Block(f"{mark} {name}：答对{right}题（共答{answered}题）"))
     return paginate(blocks)
+
+
+def callback_id(text: str, length: int) -> str:
+    """A short, stable id of a text for callback data and deep links (at most 64 bytes: a document's 文号,
+    a role's name or a question's id does not fit as it is)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
 def feedback_buttons(qid: int, reason: str | None = None) -> list[Button]:

@@ -8,7 +8,6 @@ Handlers (bot/handlers.py) only translate updates into these calls and replies i
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import time
@@ -33,9 +32,6 @@ from .trainers import MAX_ROLE, Trainers
 
 log = logging.getLogger(__name__)
 
-
-def role_key(name: str) -> str:
-    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 CLEAR = {"全部", "清除", "无", "none", "-", "clear", "all"}
 
 
@@ -217,7 +213,7 @@ class Service:
 
     def role_buttons(self, names: list[str]) -> list[list[Button]]:
         """One button per role (role:<hash of the name>: a name is too long for callback data)."""
-        buttons = [Button(R.clip(n, 20), data=f"role:{role_key(n)}") for n in names]
+        buttons = [Button(R.clip(n, 20), data=f"role:{R.callback_id(n, 10)}") for n in names]
         return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
 
     def role_command(self, user_id: str, args: list[str]) -> Reply:
@@ -252,7 +248,7 @@ class Service:
 
     def role_button(self, user_id: str, key: str) -> Reply | None:
         """A role button pressed; None when the corpus no longer names that role."""
-        role = next((r for r in roles(self.engine) if role_key(r) == key), None)
+        role = next((r for r in roles(self.engine) if R.callback_id(r, 10) == key), None)
         return self.set_role(user_id, role) if role else None
 
     # ---- admin ---------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ class Turn:
 
 @dataclass
 class Resolved:
-    kind: str  # "place", "subject", "article", "document", "previous"
+    kind: str  # "place", "subject", "article", "document", "refine", "previous"
     question: str
     city: str | None
     document: str | None = None  # "previous": the 文号 of the earlier document to answer from
@@ -107,7 +107,7 @@ def _previous(engine, turn: Turn, doc_number: str) -> Resolved:
     the corpus, else the first named (missing), else none (missing None: the document names none)."""
     meta = engine.by_number[doc_number].meta
     earlier = meta.repeals + meta.amends
-    found = next((n for n in (engine.register.find(r) for r in earlier) if n and n in engine.by_number), None)
+    found = next((n for n in (engine.register.target(r, meta) for r in earlier) if n), None)
     question = turn.question.replace(doc_number, found) if found else turn.question  # "…号什么时候到期"
     return Resolved("previous", question, turn.city, document=found,
                     missing=None if found else (earlier[0] if earlier else None))

@@ -128,9 +128,12 @@ class ArticleIndex:
         return self.doc_of[self.place(position)[0]]
 
     def positions_of(self, doc_number: str) -> range:
-        k = self._by_number[doc_number]
-        end = self._offsets[k + 1] if k + 1 < len(self._offsets) else self.size
-        return range(self._offsets[k], end)
+        return self._span(self._by_number[doc_number])
+
+    def _span(self, order: int) -> range:
+        """The positions of a document's articles, by its order."""
+        end = self._offsets[order + 1] if order + 1 < len(self._offsets) else self.size
+        return range(self._offsets[order], end)
 
     # ---- statistics -----------------------------------------------------------------------------
 
@@ -185,10 +188,8 @@ class ArticleIndex:
             if len(self._scopes) > 256:
                 self._scopes.clear()
             if 2 * len(order) > len(self._ids):  # most documents: no filter, the rest's articles left out
-                out = [o for o in range(len(self._ids)) if o not in order]
                 self._scopes[k] = (None, self._max_prior, frozenset(
-                    p for o in out for p in range(self._offsets[o], self._offsets[o + 1] if o + 1 < len(self._offsets)
-                                                  else self.size)))
+                    p for o in range(len(self._ids)) if o not in order for p in self._span(o)))
             else:
                 q = tantivy.Query.const_score_query(
                     tantivy.Query.term_set_query(self._schema, "doc", [self._ids[o] for o in sorted(order)]), 0.0)

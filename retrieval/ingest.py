@@ -418,12 +418,14 @@ def _relate(report: IngestReport, existing: list[Existing], when: str) -> None:
                                                  "请手动加上")
                     else:
                         relation.recorded = True  # it says so already
-        for e in staying:  # documents already in the corpus that repeal or amend this one
-            for verb, back in _BACK.items():
-                if any(register.target(ref, e.meta) == plan.meta.doc_number for ref in getattr(e.meta, verb)):
-                    _record(plan.meta, back, e.meta.doc_number)
-                    plan.detected.set(back, getattr(plan.meta, back), f"{e.ident} 的{_VERB[verb]}条款（已在语料中）")
-                    plan.relations.append(Relation(back, e.meta.doc_number, register.name(e.meta.doc_number), True))
+        # documents already in the corpus that repeal or amend this one (the register's links, both ways)
+        repealers, amenders = register.links
+        for verb, back, others in (("repeals", "repealed_by", [repealers.get(plan.meta.doc_number)]),
+                                   ("amends", "amended_by", amenders.get(plan.meta.doc_number, []))):
+            for e in (in_corpus[n] for n in others if n in in_corpus):
+                _record(plan.meta, back, e.meta.doc_number)
+                plan.detected.set(back, getattr(plan.meta, back), f"{e.ident} 的{_VERB[verb]}条款（已在语料中）")
+                plan.relations.append(Relation(back, e.meta.doc_number, register.name(e.meta.doc_number), True))
     report.touched = sorted(edits.items())
 
 

@@ -64,11 +64,9 @@ def closing(engine: Context, docs: set[str], keyword: str, query: Query | None, 
     limit = engine.first_line
     for doc in named_documents(engine, docs, query, minimum):
         last = next((a for a in doc.articles if a.kind == "closing"), None)
-        for article in ([last] if last else []) + doc.articles[::-1][:3]:
-            sentence = next((s for s in article.sentences if keyword in s and
-                             (keyword != "施行" or re.search(r"自.{0,30}(施行|实施|生效)", s))), None)
-            if sentence:
-                return Pick(article, truncate(sentence, limit), sentence, 1.0, 1.0)
+        article, sentence = _saying(doc, keyword)
+        if sentence:
+            return Pick(article, truncate(sentence, limit), sentence, 1.0, 1.0)
         if keyword == "废止" and doc.meta.repeals:
             line = f"《{doc.title}》废止了{'、'.join(doc.meta.repeals)}（据文件元数据）。"
             return Pick(last or doc.articles[-1], truncate(line, limit), line, 1.0, 1.0)
@@ -111,11 +109,13 @@ def _standing_of(engine: Context, doc: Document) -> Pick:
 
 
 def _saying(doc: Document, keyword: str, *names: str) -> tuple[Article | None, str | None]:
-    """The closing sentence of a document with a keyword (and one of the names, when given)."""
-    last = [a for a in doc.articles if a.kind == "closing"] + doc.articles[::-1][:3]
-    for article in last:
+    """The sentence of a document's closing provisions (or last articles) with a keyword — for 施行, one
+    saying from when — and one of the names, when given."""
+    last = next((a for a in doc.articles if a.kind == "closing"), None)
+    for article in ([last] if last else []) + doc.articles[::-1][:3]:
         for s in article.sentences:
-            if keyword in s and (not names or any(n and (n in s or n.strip("《》") in s) for n in names)):
+            if keyword in s and (keyword != "施行" or re.search(r"自.{0,30}(施行|实施|生效)", s)) and \
+                    (not names or any(n and (n in s or n.strip("《》") in s) for n in names)):
                 return article, s
     return None, None
 
@@ -134,9 +134,7 @@ def issued(engine: Context, docs: set[str]) -> Pick | None:
         m = doc.meta
         dates = [f"{label}{value}" for label, value in (("成文日期", m.written), ("发布日期", m.published)) if value]
         if dates:
-            line = f"《{doc.title}》（{doc.doc_number}）{'，'.join(dates)}。"
-            whole = Article(doc.doc_number, -1, None, "", "", line, kind="document")
-            return Pick(whole, truncate(line, engine.first_line), line, 1.0, 1.0)
+            return _whole_pick(engine, doc, f"《{doc.title}》（{doc.doc_number}）{'，'.join(dates)}。", None, None)
     return None
 
 
