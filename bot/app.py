@@ -23,14 +23,15 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -40,8 +41,10 @@ from . import handlers as h
 from . import render as R
 from .config import Config
 from .corpus_watch import WATCH_INTERVAL
+from .flow import ChatProcessor, InboxQueue, SendLimiter
 from .service import Service
 from .store import StoreError
+from .webhook import run_webhook
 
 log = logging.getLogger("policybot")
 
@@ -55,18 +58,26 @@ def file_url(base_url: str) -> str:
 
 def build_application(config: Config, engine=None, store=None, watch_interval: float = WATCH_INTERVAL) -> Application:
     """engine/store: already loaded ones (tests share them); None: loaded in post_init from the config."""
+    processor = ChatProcessor()
     app = (
         Application.builder()
         .token(config.token)
         .base_url(config.base_url)
         .base_file_url(file_url(config.base_url))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .update_queue(InboxQueue())
+        .concurrent_updates(processor)
+        .rate_limiter(SendLimiter(max_retries=2))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    app.bot_data["service"] = Service(config, engine=engine, store=store, watch_interval=watch_interval)
+    svc = app.bot_data["service"] = Service(config, engine=engine, store=store, watch_interval=watch_interval)
+    # read when an update arrives, after initialize() has asked Telegram who the bot is
+    processor.admit = lambda update: h.arrival(svc, update, app.bot.id, app.bot.username)
+    processor.handled = app.update_queue.handled
+    processor.stopping = lambda: not app.running
+    app.add_handler(TypeHandler(Update, h.gate), group=-1)
 
     new = filters.UpdateType.MESSAGE  # edited messages and channel posts are left alone
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
@@ -74,8 +85,8 @@ def build_application(config: Config, engine=None, store=None, watch_interval: f
                            ("article", h.article), ("docs", h.docs), ("outline", h.outline), ("duties", h.duties),
                            ("compare", h.compare), ("quiz", h.quiz), ("stats", h.stats)]:
         app.add_handler(CommandHandler(name, callback, filters=new))
-    # a reload can take a while on a large corpus: answer other users meanwhile
-    app.add_handler(CommandHandler("reload", h.reload_command, filters=new, block=False))
+    # a reload can take a while on a large corpus: only the admin's chat waits for it (ChatProcessor)
+    app.add_handler(CommandHandler("reload", h.reload_command, filters=new))
     app.add_handler(MessageHandler(new & filters.COMMAND, h.unknown_command))
     app.add_handler(MessageHandler(new & private & filters.TEXT, h.private_text))
     app.add_handler(MessageHandler(new & groups & filters.TEXT & (filters.REPLY | filters.Entity("mention")),
@@ -90,6 +101,7 @@ def build_application(config: Config, engine=None, store=None, watch_interval: f
     app.add_handler(CallbackQueryHandler(h.round_button, pattern=r"^grp"))
     app.add_handler(CallbackQueryHandler(h.stale_button))
     app.add_handler(InlineQueryHandler(h.inline_query))
+    app.add_handler(ChosenInlineResultHandler(h.inline_chosen))
     app.add_error_handler(h.on_error)
     return app
 
@@ -97,10 +109,24 @@ def build_application(config: Config, engine=None, store=None, watch_interval: f
 async def post_init(app: Application) -> None:
     svc: Service = app.bot_data["service"]
     await svc.initialize()
+    resume(app, svc)
     await set_commands(app, svc)
     if svc.watch_interval > 0:
         app.job_queue.run_repeating(watch_corpus, interval=svc.watch_interval, first=svc.watch_interval,
                                     name="corpus-watch")
+
+
+def resume(app: Application, svc: Service) -> None:
+    """Start recording updates in the inbox and queue again those a crash left unanswered."""
+    queue: InboxQueue = app.update_queue
+    bodies = queue.open(svc.store, app.bot.id)
+    for body in bodies:
+        try:
+            queue.resume(Update.de_json(body, app.bot))
+        except Exception:  # noqa: BLE001 - one unreadable record must not keep the bot from starting
+            log.exception("inbox: cannot read update %s again", body.get("update_id"))
+    if bodies:
+        log.info("inbox: answering %d update(s) a stop or crash interrupted", len(bodies))
 
 
 async def watch_corpus(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -157,9 +183,7 @@ def run(config: Config) -> int:
     app = build_application(config)
     try:
         if config.webhook:
-            wh = config.webhook
-            app.run_webhook(listen=wh.listen, port=wh.port, url_path=wh.url_path, webhook_url=wh.url,
-                            secret_token=wh.secret_token, allowed_updates=Update.ALL_TYPES)
+            run_webhook(app, config.webhook)
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,21 @@ def _expect(value, types, where: str):
     return value
 
 
+def _whole(value, where: str, low: int, high: int) -> int:
+    """A whole number in [low, high]; True/False and "8443" are not numbers here."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"config: '{where}' must be a whole number from {low} to {high}, not {value!r}")
+    return value
+
+
+def _user_id(value) -> int:
+    """A Telegram user id as digits (ASCII only: int() would take "٤٢" or " 42 " as 42)."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not re.fullmatch(r"-?[1-9][0-9]{0,19}", text):
+        raise ConfigError(f"config: 'telegram.admins' must be a list of numeric Telegram user ids, not {value!r}")
+    return int(text)
+
+
 def load_config(path: str | Path | None, env: dict | None = None) -> Config:
     """Read a config file (None: defaults only). POLICYBOT_TOKEN in the environment overrides the token."""
     env = os.environ if env is None else env
@@ -80,25 +96,26 @@ def load_config(path: str | Path | None, env: dict | None = None) -> Config:
         cfg.token = env["POLICYBOT_TOKEN"].strip()
     if tg.get("base_url") is not None:
         cfg.base_url = _expect(tg["base_url"], str, "telegram.base_url")
-    admins = _expect(tg.get("admins") or [], list, "telegram.admins")
-    try:
-        cfg.admins = [int(a) for a in admins]
-    except (TypeError, ValueError):
-        raise ConfigError("config: 'telegram.admins' must be a list of numeric Telegram user ids") from None
+    cfg.admins = [_user_id(a) for a in _expect(tg.get("admins") or [], list, "telegram.admins")]
     if tg.get("webhook"):
         wh = _expect(tg["webhook"], dict, "telegram.webhook")
+        unknown = sorted(set(wh) - {"url", "listen", "port", "secret_token", "url_path"})
+        if unknown:
+            raise ConfigError(f"config: unknown key(s) telegram.webhook.{', telegram.webhook.'.join(unknown)}")
         if not wh.get("url"):
             raise ConfigError("config: 'telegram.webhook.url' is required for webhook mode")
-        try:
-            port = int(wh.get("port", 8443))
-        except (TypeError, ValueError):
-            raise ConfigError("config: 'telegram.webhook.port' must be a number") from None
-        cfg.webhook = Webhook(url=str(wh["url"]), listen=str(wh.get("listen", "127.0.0.1")), port=port,
-                              secret_token=wh.get("secret_token"), url_path=str(wh.get("url_path", "")))
+        secret = wh.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ConfigError("config: 'telegram.webhook.secret_token' must be 1-256 characters of A-Z, a-z, 0-9, _ "
+                              "and - (what Telegram accepts)")
+        cfg.webhook = Webhook(url=str(wh["url"]), listen=str(wh.get("listen", "127.0.0.1")),
+                              port=_whole(wh.get("port", 8443), "telegram.webhook.port", 1, 65535),
+                              secret_token=None if secret is None else str(secret),
+                              url_path=str(wh.get("url_path", "")))
     if data.get("database") is not None:
         cfg.database = base / _expect(data["database"], str, "database")
     if data.get("corpus") is not None:
         cfg.corpus = base / _expect(data["corpus"], str, "corpus")
     if data.get("rate_limit_per_minute") is not None:
-        cfg.rate_limit_per_minute = int(_expect(data["rate_limit_per_minute"], int, "rate_limit_per_minute"))
+        cfg.rate_limit_per_minute = _whole(data["rate_limit_per_minute"], "rate_limit_per_minute", 0, 10_000)
     return cfg

@@ -22,7 +22,7 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from . import render as R
 from .documents import STALE
@@ -88,6 +88,63 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply)
 def name_of(update: Update) -> str:
     user = update.effective_user
     return (user.full_name or user.username or "你") if user else "你"
+
+
+# ---- arrival: rate limits as updates arrive -------------------------------------------------
+
+def kind_of(update: Update, bot_id: int, bot_username: str | None) -> str | None:
+    """What an update costs against its sender's limits (bot/service.py Limits): 'question', 'action'
+    (a command or a button), 'inline', or None (not addressed to the bot: group chatter, edits…)."""
+    if update.callback_query:
+        return "action"
+    if update.inline_query:
+        return "inline"
+    message = update.message
+    if message is None or message.from_user is None:
+        return None
+    text = message.text or ""
+    command = text.startswith("/")
+    if message.chat.type == ChatType.PRIVATE:
+        return "action" if command else "question"
+    if command:  # /cmd or /cmd@us; /cmd@otherbot is not ours
+        head = text.split()[0]
+        return "action" if "@" not in head or head.lower().endswith("@" + (bot_username or "").lower()) else None
+    replied = message.reply_to_message
+    to_me = bool(replied and replied.from_user and replied.from_user.id == bot_id)
+    mentioned = bool(bot_username) and re.search(rf"@{re.escape(bot_username)}\b", text, re.IGNORECASE) is not None
+    return "question" if to_me or mentioned else None
+
+
+def arrival(svc: Service, update: object, bot_id: int, bot_username: str | None) -> bool:
+    """Called by the update processor the moment an update arrives, before it waits for its chat's
+    turn: False when the sender is over a limit (the gate then says so, once, or drops it)."""
+    if not isinstance(update, Update) or not update.effective_user:
+        return True
+    kind = kind_of(update, bot_id, bot_username)
+    if kind is None:
+        return True
+    verdict = svc.limits.check(uid(update), kind)
+    if verdict == "ok":
+        return True
+    svc.refused[update.update_id] = verdict
+    return False
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """First handler of every update (group -1): one refused on arrival ends here."""
+    svc = service(context)
+    verdict = svc.refused.pop(update.update_id, None)
+    if verdict is None:
+        return
+    slow = f"你问得有点快 🙂 我每分钟最多回答{svc.config.rate_limit_per_minute}个问题，请过一会儿再问。"
+    if update.callback_query:  # answered either way, or the button spins until Telegram gives up
+        await update.callback_query.answer("点得太快了，请稍等一会儿。" if verdict == "warn" else None)
+    elif update.inline_query:
+        await update.inline_query.answer([], cache_time=5, is_personal=True,
+                                         button=InlineQueryResultsButton("问得太快了，请稍等一会儿", start_parameter="help"))
+    elif verdict == "warn" and update.effective_chat:
+        await send(update, context, R.reply(Block(slow)))
+    raise ApplicationHandlerStop
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -162,7 +219,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not svc.is_admin(uid(update)):
         await refuse(update, context)
         return
-    await send(update, context, svc.stats())
+    await send(update, context, svc.stats(in_group=is_group(update)))
 
 
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -197,16 +254,12 @@ def answered_question_id(message: Message | None) -> int | None:
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     svc = service(context)
     user = uid(update)
-    verdict = svc.limiter.check(user)
-    if verdict == "drop":
-        return
-    if verdict == "warn":
-        await send(update, context, R.reply(Block(
-            f"你问得有点快 🙂 我每分钟最多回答{svc.config.rate_limit_per_minute}个问题，请过一会儿再问。")))
-        return
     message = update.effective_message
-    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING,
-                                       message_thread_id=message.message_thread_id if message.is_topic_message else None)
+    try:  # a courtesy: the answer matters, the indicator does not
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING,
+                                           message_thread_id=message.message_thread_id if message.is_topic_message else None)
+    except TelegramError:
+        pass
     replied = message.reply_to_message
     follow_up_of = answered_question_id(replied) if replied and replied.from_user and \
         replied.from_user.id == context.bot.id else None
@@ -301,10 +354,11 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     svc = service(context)
     m = re.fullmatch(r"fb:(\d+):([01])", query.data)
     r = re.fullmatch(r"fbr:(\d+):(\d)", query.data)
+    chat = query.message.chat.id if query.message is not None else None
     if m:
-        notice, row = svc.feedback(int(m.group(1)), uid(update), m.group(2) == "1")
+        notice, row = svc.feedback(int(m.group(1)), uid(update), m.group(2) == "1", chat)
     elif r:
-        notice, row = svc.feedback_reason(int(r.group(1)), uid(update), int(r.group(2)))
+        notice, row = svc.feedback_reason(int(r.group(1)), uid(update), int(r.group(2)), chat)
     else:
         await query.answer("这个按钮已失效。")
         return
@@ -365,6 +419,11 @@ async def quiz_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def round_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     svc = service(context)
+    m = re.fullmatch(r"grp(?::|next:|end:)(\d+)\b.*", query.data)
+    rnd = svc.store.round(int(m.group(1))) if m else None
+    if rnd is None or query.message is None or rnd.chat_id != str(query.message.chat.id):
+        await query.answer("这个按钮已失效。")  # a round is played in its own group only (data can be forged)
+        return
     m = re.fullmatch(r"grp:(\d+):(\d+):(\d)", query.data)
     if m:
         notice = svc.quiz.round_answer(int(m.group(1)), int(m.group(2)), uid(update), name_of(update), int(m.group(3)))
@@ -397,17 +456,17 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([], cache_time=60, is_personal=True,
                            button=InlineQueryResultsButton(prompt, start_parameter="help"))
         return
-    verdict = svc.limiter.check(uid(update))
-    if verdict != "ok":
-        await query.answer([], cache_time=5, is_personal=True,
-                           button=InlineQueryResultsButton("问得太快了，请稍等一会儿", start_parameter="help"))
-        return
     items = await asyncio.to_thread(svc.inline, uid(update), text)
     results = [InlineQueryResultArticle(
         id=item.id, title=item.title, description=item.description,
         input_message_content=InputTextMessageContent(item.text)) for item in items]
     button = None if results else InlineQueryResultsButton("没有找到相关条款，私聊我换个说法问", start_parameter="help")
     await query.answer(results, cache_time=10, is_personal=True, button=button)
+
+
+async def inline_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chosen = update.chosen_inline_result
+    service(context).inline_chosen(uid(update), chosen.query, chosen.result_id)
 
 
 # ---- errors ----------------------------------------------------------------------------------

@@ -34,6 +34,9 @@ def question_dict(q: QuizQuestion) -> dict:
             "citation": asdict(q.citation), "explanation": q.explanation}
 
 
+MAX_CACHED = 32  # question sets kept (by city, part, seed)
+
+
 class Quizzes:
     def __init__(self, service: ServiceContext):
         self.service = service
@@ -49,8 +52,12 @@ class Quizzes:
 
     def _questions(self, city: str | None, part: str | None, seed=None) -> list[QuizQuestion]:
         key = (city, part, seed)
-        if key not in self._cache:
+        if key in self._cache:
+            self._cache[key] = self._cache.pop(key)  # most recent last
+        else:
             self._cache[key] = quiz_questions(self.service.engine, city=city, part=part, seed=seed)
+            while len(self._cache) > MAX_CACHED:  # every /quiz argument is a key: keep the recent ones
+                del self._cache[next(iter(self._cache))]
         return self._cache[key]
 
     # ---- private quiz ----------------------------------------------------------------------------

@@ -489,6 +489,8 @@ def stats_text(s: dict) -> list[str]:
             blocks.append(Block(f"• {clip(text, 60)}" + (f" → {clip(where_, 40)}" if where_ else "")
                                 + (f"（{reason}）" if reason else "")))
         blocks.append(Block("导出复核清单：policybot review --csv 文件名"))
+    if s.get("private_only"):
+        blocks.append(Block("问题和反馈的明细只在私聊里显示：请私聊我发送 /stats。"))
     if s.get("engine"):
         blocks.append(Block(s["engine"], "i"))
     return paginate(blocks)

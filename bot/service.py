@@ -44,26 +44,48 @@ class InlineItem:
 
 
 class RateLimiter:
-    """At most `per_minute` events per user in any 60 seconds. The first refusal in a window says so."""
+    """At most `per_minute` events per user in any 60 seconds."""
 
     def __init__(self, per_minute: int, clock=time.monotonic):
         self.per_minute = per_minute
         self.clock = clock
         self._events: dict[str, deque] = {}
-        self._warned: dict[str, float] = {}
 
-    def check(self, user_id: str) -> str:
-        """'ok', 'warn' (refuse and tell them) or 'drop' (refuse silently: told already)."""
+    def allow(self, user_id: str) -> bool:
         if self.per_minute <= 0:
-            return "ok"
+            return True
         now = self.clock()
         q = self._events.setdefault(user_id, deque())
         while q and now - q[0] >= 60:
             q.popleft()
-        if len(q) < self.per_minute:
-            q.append(now)
+        if len(q) >= self.per_minute:
+            return False
+        q.append(now)
+        if len(self._events) > 10_000:  # users idle for a minute need no history
+            self._events = {u: e for u, e in self._events.items() if e and now - e[-1] < 60}
+        return True
+
+
+class Limits:
+    """Per-user limits, checked as updates arrive: questions at the configured rate; commands and
+    buttons at ACTIONS times it (a quiz taps twice per question); inline queries, which Telegram
+    sends for every prefix typed, at INLINE times it and apart from the others.
+    check() -> 'ok', 'warn' (refuse and say so: the first refusal in a minute) or 'drop' (refuse quietly)."""
+
+    ACTIONS, INLINE = 3, 6
+
+    def __init__(self, per_minute: int, clock=time.monotonic):
+        self.per_minute = per_minute
+        self.clock = clock
+        self._limits = {"question": RateLimiter(per_minute, clock), "action": RateLimiter(per_minute * self.ACTIONS, clock),
+                        "inline": RateLimiter(per_minute * self.INLINE, clock)}
+        self._warned: dict[str, float] = {}
+
+    def check(self, user_id: str, kind: str = "question") -> str:
+        if self._limits[kind].allow(user_id):
             return "ok"
-        if now - self._warned.get(user_id, -1e9) >= 60:
+        now = self.clock()
+        if kind != "inline" and now - self._warned.get(user_id, -1e9) >= 60:
             self._warned[user_id] = now
             return "warn"
         return "drop"
@@ -74,7 +96,8 @@ class Service:
                  watch_interval: float = WATCH_INTERVAL):
         self.config = config
         self.store = store
-        self.limiter = RateLimiter(config.rate_limit_per_minute)
+        self.limits = Limits(config.rate_limit_per_minute)
+        self.refused: dict[int, str] = {}  # update id → 'warn' or 'drop', set on arrival, read by the gate
         self.watch_interval = watch_interval  # 0: no automatic reloads
         self.examples = Examples()
         self.documents = Documents(self)
@@ -105,10 +128,8 @@ class Service:
         self.examples = examples(engine)
 
     def is_admin(self, user_id) -> bool:
-        try:
-            return int(user_id) in self.config.admins
-        except (TypeError, ValueError):
-            return False
+        """Exactly an admin's id as Telegram writes it: "0042" or "٤٢" is not 42."""
+        return str(user_id) in {str(a) for a in self.config.admins}
 
     # ---- lookups -------------------------------------------------------------------------------
 
@@ -253,8 +274,12 @@ class Service:
 
     # ---- admin ---------------------------------------------------------------------------------
 
-    def stats(self) -> Reply:
+    def stats(self, in_group: bool = False) -> Reply:
+        """in_group: counts only; the questions people asked in private are not the group's to read."""
         s = self.store.stats()
+        if in_group:
+            s["top_unanswered"], s["recent_down"] = [], []
+            s["private_only"] = True
         loaded = time.strftime('%Y-%m-%d %H:%M', time.localtime(self.corpus.loaded_at))
         engine = f"当前收录{len(self.engine.documents)}份文件，{loaded}加载。"
         if self.corpus.last_error:
@@ -264,17 +289,24 @@ class Service:
 
     # ---- feedback, start, inline ----------------------------------------------------------------
 
-    def feedback(self, question_id: int, user_id: str, useful: bool) -> tuple[str, list[Button] | None]:
+    def _answer_in(self, question_id: int, chat_id) -> bool:
+        """Whether the answer to question_id was given in this chat: a 👍/👎 counts only from the chat
+        that saw it (callback data can be forged to name any question)."""
+        q = self.store.question(question_id)
+        return q is not None and chat_id is not None and q["chat_id"] == str(chat_id)
+
+    def feedback(self, question_id: int, user_id: str, useful: bool, chat_id=None) -> tuple[str, list[Button] | None]:
         """The notice for a 👍/👎, and for a 👎 the buttons asking why (None: nothing to ask)."""
-        if not self.store.record_feedback(question_id, user_id, useful):
+        if not self._answer_in(question_id, chat_id) or not self.store.record_feedback(question_id, user_id, useful):
             return "找不到这个回答了。", None
         if useful:
             return "谢谢！已记录：有用 👍", None
         return "谢谢反馈 👎 哪里不对？请点下面的一个原因。", R.reason_buttons(question_id)
 
-    def feedback_reason(self, question_id: int, user_id: str, reason: int) -> tuple[str, list[Button] | None]:
+    def feedback_reason(self, question_id: int, user_id: str, reason: int, chat_id=None) -> tuple[str, list[Button] | None]:
         """Record why an answer was no use; the notice, and the row that replaces the reasons."""
-        if not 0 <= reason < len(REASONS) or not self.store.record_reason(question_id, user_id, REASONS[reason]):
+        if not 0 <= reason < len(REASONS) or not self._answer_in(question_id, chat_id) or \
+                not self.store.record_reason(question_id, user_id, REASONS[reason]):
             return "找不到这个回答了。", None
         log.info("feedback: question %s disliked: %s", question_id, REASONS[reason])
         return f"已记录：{REASONS[reason]}。谢谢，维护人员会复核这个回答。", R.feedback_buttons(question_id, REASONS[reason])
@@ -293,14 +325,19 @@ class Service:
         city = self.store.user(user_id).city
         return Reply(R.welcome(name, self.engine.documents, city, self.examples), [] if city else self.city_buttons())
 
+    def inline_chosen(self, user_id: str, query: str, result_id: str) -> None:
+        """A result of inline mode was sent into a chat (Telegram says so when inline feedback is on)."""
+        settings = self.store.user(user_id)
+        self.store.log_question(user_id, None, query, city=settings.city, role=settings.role,
+                                answered=result_id == "answer", source="inline")
+
     def inline(self, user_id: str, query: str) -> list[InlineItem]:
         query = query.strip()
         if not query:
             return []
         settings = self.store.user(user_id)
+        # not logged: Telegram sends a query for every prefix typed; the one sent is (inline_chosen)
         answer = self.engine.ask(query, city=settings.city, role=settings.role, top=5)
-        self.store.log_question(user_id, None, query, city=settings.city, role=settings.role,
-                                answered=answer.answered, intent=answer.intent, source="inline")
         items: list[InlineItem] = []
         if answer.answered:
             text = R.render_answer(answer, self.example())[0]

@@ -10,6 +10,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,15 @@ CREATE TABLE IF NOT EXISTS quiz_answers (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS quiz_answers_user ON quiz_answers(user_id);
+CREATE TABLE IF NOT EXISTS inbox (
+    bot_id INTEGER NOT NULL,
+    update_id INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    at TEXT NOT NULL,
+    PRIMARY KEY (bot_id, update_id)
+);
 CREATE TABLE IF NOT EXISTS quiz_pending (
     user_id TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -101,6 +111,7 @@ class Round:
     open: bool
 
 
+INBOX_DAYS = 2  # handled updates kept this long: Telegram may send one again after a crash
 MAX_ANSWER = 2000  # characters of an answer kept with its question
 REASONS = ("不准确", "已过时", "不相关", "不完整", "引用错误")  # why an answer was no use (👎)
 _ASKED = "COALESCE(intent, '') != 'small_talk'"  # a question, not 你好 or 谢谢
@@ -129,6 +140,7 @@ class Store:
             self.db.executescript(SCHEMA)
             self._migrate()
             self._lock = threading.RLock()
+            self._pruned = -1e9
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
 
@@ -188,11 +200,11 @@ class Store:
         return int(cur.lastrowid)
 
     def question(self, question_id: int) -> dict | None:
-        row = self._one("SELECT id, user_id, text, answered, doc_number, article FROM questions WHERE id = ?",
+        row = self._one("SELECT id, user_id, chat_id, text, answered, doc_number, article FROM questions WHERE id = ?",
                         question_id)
         if not row:
             return None
-        return dict(zip(("id", "user_id", "text", "answered", "doc_number", "article"), row))
+        return dict(zip(("id", "user_id", "chat_id", "text", "answered", "doc_number", "article"), row))
 
     def record_feedback(self, question_id: int, user_id: str, useful: bool) -> bool:
         """One vote per user and answer (a second vote replaces the first); False: no such question."""
@@ -292,6 +304,37 @@ class Store:
             "SELECT user_id, MAX(name), SUM(correct), COUNT(*), MAX(at) FROM round_answers WHERE round_id = ? "
             "GROUP BY user_id ORDER BY SUM(correct) DESC, COUNT(*) ASC, MIN(at) ASC", round_id)
         return [(r[1], int(r[2]), int(r[3])) for r in rows]
+
+    # ---- inbox: every update recorded on receipt, done once handled (bot/flow.py) ----------------
+
+    def receive(self, bot_id: int, update_id: int, body: str) -> bool:
+        """Record an update as it arrives; False when it is known already (Telegram sends again what a
+        crash left unacknowledged). Old handled ones go first: after a week without updates Telegram
+        numbers them afresh, and a stale id must not swallow a new update."""
+        if time.monotonic() - self._pruned > 3600:
+            self._pruned = time.monotonic()
+            cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=INBOX_DAYS)).isoformat(timespec="seconds")
+            self._x("DELETE FROM inbox WHERE done = 1 AND at < ?", (cutoff,))
+        cur = self._x("INSERT OR IGNORE INTO inbox(bot_id, update_id, body, at) VALUES (?,?,?,?)",
+                      (bot_id, update_id, body, _now()))
+        return cur.rowcount == 1
+
+    def handled(self, bot_id: int, update_id: int) -> None:
+        self._x("UPDATE inbox SET done = 1 WHERE bot_id = ? AND update_id = ?", (bot_id, update_id))
+
+    def is_handled(self, bot_id: int, update_id: int) -> bool:
+        row = self._one("SELECT done FROM inbox WHERE bot_id = ? AND update_id = ?", bot_id, update_id)
+        return bool(row and row[0])
+
+    def unhandled(self, bot_id: int, max_attempts: int = 3) -> list[str]:
+        """The updates a crash interrupted, oldest first, each counted as one more attempt; one that was
+        tried max_attempts times already (it may be what crashed the bot) is given up and logged."""
+        with self._lock:
+            rows = self.db.execute("SELECT update_id, body, attempts FROM inbox WHERE bot_id = ? AND done = 0 "
+                                   "ORDER BY update_id", (bot_id,)).fetchall()
+            self.db.execute("UPDATE inbox SET attempts = attempts + 1, done = attempts + 1 >= ? "
+                            "WHERE bot_id = ? AND done = 0", (max_attempts, bot_id))
+        return [body for _, body, attempts in rows if attempts + 1 < max_attempts]
 
     # ---- statistics -----------------------------------------------------------------------------
 

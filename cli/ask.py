@@ -37,25 +37,64 @@ def question_from(obj) -> tuple[dict | None, str | None]:
     return fields, None
 
 
-def _answer_line(conversations: Conversations, line: str, args) -> dict:
+MAX_LINE = 64 * 1024  # bytes in one --jsonl line; a question is a sentence
+
+
+def _text_ok(value) -> bool:
+    """A JSON string may hold a lone surrogate ("\\ud800") that no output can carry."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _answer_line(conversations: Conversations, raw: bytes, args) -> dict:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"error": "这一行不是 UTF-8 编码的文本"}
     try:
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting thousands deep
         return {"error": "不是有效的 JSON：每行发送一个对象，例如 {\"q\": \"…\"}"}
     fields, error = question_from(obj)
     if error:
         return {"error": error}
+    if not all(_text_ok(v) for v in fields.values() if isinstance(v, str)):
+        return {"error": "问题、城市、角色或 user 里有无效的字符（单独的 UTF-16 代理项）"}
     answer, _ = conversations.ask(fields["user"], fields["q"], city=fields["city"] or args.city,
                                   role=fields["role"] or args.role, top=fields["top"] or args.top)
     return answer.to_dict()
+
+
+def _lines(stream):
+    """stdin's lines as bytes; a line over MAX_LINE is read to its end but given as None."""
+    while True:
+        line = stream.readline(MAX_LINE + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(MAX_LINE)
+            yield None
+            continue
+        yield line.rstrip(b"\r\n")
 
 
 def _answer_stream(engine, args) -> int:
     """Every line gets a line back, in order: a bad line gets {"error": …}, never a broken stream. Lines
     with a "user" are a conversation: each may follow up that user's last question."""
     conversations = Conversations(engine)
-    for line in sys.stdin:
-        sys.stdout.write(json.dumps(_answer_line(conversations, line.rstrip("\n"), args), ensure_ascii=False) + "\n")
+    for raw in _lines(sys.stdin.buffer):
+        if raw is None:
+            out = {"error": f"这一行太长了（超过 {MAX_LINE // 1024} KB）"}
+        else:
+            try:
+                out = _answer_line(conversations, raw, args)
+            except Exception as exc:  # noqa: BLE001 - one question must not end the stream of the others
+                out = {"error": f"回答这个问题时出错：{type(exc).__name__}"}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     return 0
 

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakebotapi import SENTINEL, FakeBotAPI, Harness  # noqa: E402
+from tests.fakebotapi import FakeBotAPI, Harness  # noqa: E402
 
 ZHANG = FakeBotAPI.user(1001, "张科长", "zhangkz")
 ADMIN = FakeBotAPI.user(42, "王管理", "wangadmin")
@@ -50,7 +50,6 @@ def show(calls, who: str = "") -> None:
 
 async def main() -> int:
     fake = FakeBotAPI().start()
-    fake.private_chat(SENTINEL)
     fake.private_chat(ADMIN)
     tmp = Path(tempfile.mkdtemp())
     (tmp / "config.yaml").write_text(
@@ -59,7 +58,7 @@ async def main() -> int:
     env = dict(os.environ, NO_PROXY="127.0.0.1", PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([str(Path(sys.executable).parent / "policybot"), "serve", "--config", "config.yaml"],
                             cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    bot = Harness(fake, None)
+    bot = Harness(fake, None, db=tmp / "data" / "policybot.sqlite3")
     failed = True
     try:
         await fake.wait("setMyCommands", timeout=60)

@@ -12,6 +12,7 @@ inline, sticker …) and await the bot's calls with wait().
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.parser
 import email.policy
 import html
@@ -19,6 +20,7 @@ import itertools
 import json
 import queue
 import re
+import sys
 import threading
 import time
 import urllib.parse
@@ -189,7 +191,12 @@ class FakeBotAPI:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                if not isinstance(sys.exc_info()[1], ConnectionError):  # a bot killed mid-request: expected
+                    super().handle_error(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="fakebotapi",
                          daemon=True).start()
@@ -598,36 +605,52 @@ class FakeBotAPI:
 
 # ---- driving an in-process Application against the fake ----------------------------------------
 
-SENTINEL = {"id": 999999, "is_bot": False, "first_name": "sentinel"}
 
 
 class Harness:
     """A running Application (the real one, long polling) plus the fake server it talks to.
 
-    say() sends one update and returns every call the bot made because of it: after the update it
-    sends a sentinel /help from another user and waits for that reply; updates are handled in
-    order, so everything caused by the first update has happened by then.
+    say() sends one update and returns every call the bot made because of it: it waits until the
+    bot's inbox marks the update handled, which happens once its reply has been sent. The inbox is
+    read from the running Application's store, or for a `policybot serve` process from its database
+    file (db).
     """
 
-    def __init__(self, fake: FakeBotAPI, app):
+    def __init__(self, fake: FakeBotAPI, app, db=None):
         self.fake = fake
         self.app = app
+        self.db = db
 
     @property
     def service(self):
         return self.app.bot_data["service"]
 
-    async def drain(self, after: int, timeout: float = 15.0) -> list[Call]:
-        mark = self.fake.mark()
-        self.fake.send_text("/help", user=SENTINEL)
-        await self.fake.wait("sendMessage", after=mark, chat_id=SENTINEL["id"], timeout=timeout)
-        return [c for c in self.fake.since(after) if c.method != "getUpdates"
-                and str(c.params.get("chat_id")) != str(SENTINEL["id"])]
+    def handled(self, update_id: int) -> bool:
+        if self.app is not None:
+            return self.service.store.is_handled(self.fake.bot["id"], update_id)
+        import sqlite3
+        with contextlib.closing(sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)) as db:
+            try:
+                row = db.execute("SELECT done FROM inbox WHERE bot_id = ? AND update_id = ?",
+                                 (self.fake.bot["id"], update_id)).fetchone()
+            except sqlite3.OperationalError:  # not made yet
+                return False
+        return bool(row and row[0])
+
+    async def drain(self, after: int, *update_ids: int, timeout: float = 15.0) -> list[Call]:
+        """Every call since mark `after`, once all of update_ids are handled."""
+        deadline = time.monotonic() + timeout
+        while not all(self.handled(u) for u in update_ids):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"updates {update_ids} not handled in {timeout} s; calls: "
+                                     f"{[(c.method, c.error or c.text[:60]) for c in self.fake.since(after)]}")
+            await asyncio.sleep(0.01)
+        return [c for c in self.fake.since(after) if c.method != "getUpdates"]
 
     async def send(self, push, *args, **kwargs) -> list[Call]:
         mark = self.fake.mark()
-        push(*args, **kwargs)
-        return await self.drain(mark)
+        update = push(*args, **kwargs)
+        return await self.drain(mark, update["update_id"])
 
     async def say(self, text: str, **kwargs) -> list[Call]:
         return await self.send(self.fake.send_text, text, **kwargs)
@@ -657,7 +680,6 @@ class running_bot:
 
         self.own_fake = self.fake is None
         self.fake = self.fake or FakeBotAPI().start()
-        self.fake.private_chat(SENTINEL)
         cfg = Config(token=self.fake.token, base_url=self.fake.base_url, **self.config)
         self.app = app = build_application(cfg, engine=self.engine, watch_interval=self.watch_interval)
         await app.initialize()

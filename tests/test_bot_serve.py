@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakebotapi import SENTINEL, FakeBotAPI, Harness
+from tests.fakebotapi import FakeBotAPI, Harness
 
 POLICYBOT = str(Path(sys.executable).parent / "policybot")
 ALICE = FakeBotAPI.user(1001, "张三", "zhangsan")
@@ -72,7 +72,6 @@ class Serve:
 @pytest.fixture
 def fake():
     f = FakeBotAPI().start()
-    f.private_chat(SENTINEL)
     yield f
     f.stop()
 
@@ -80,7 +79,7 @@ def fake():
 @pytest.mark.slow
 async def test_serve_polls_answers_and_keeps_settings_and_scores_across_restart(fake, tmp_path):
     config = write_config(tmp_path / "config.yaml", fake, token="wrong:token-in-file")
-    bot = Harness(fake, None)
+    bot = Harness(fake, None, db=tmp_path / "data" / "bot.sqlite3")
     serve = Serve(config, POLICYBOT_TOKEN=fake.token)  # the environment overrides the file's token
     try:
         await serve.ready(fake, 0)

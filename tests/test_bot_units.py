@@ -9,7 +9,7 @@ from bot import render as R
 from bot.config import Config
 from bot.render import Block
 from bot.documents import doc_key
-from bot.service import RateLimiter, Service
+from bot.service import Limits, Service
 from bot.store import Store
 from retrieval.models import Answer, Citation
 from tests.fakebotapi import check_html
@@ -102,14 +102,19 @@ def test_article_numbers_as_users_write_them():
            [13, 13, 13, 13, 13, 13, 13, 20, 105, None, None, None, None]
 
 
-def test_rate_limiter_window_and_single_warning():
+def test_limits_window_single_warning_and_kinds():
     now = [0.0]
-    rl = RateLimiter(2, clock=lambda: now[0])
-    assert [rl.check("u") for _ in range(4)] == ["ok", "ok", "warn", "drop"]
-    assert rl.check("v") == "ok", "limits are per user"
+    lim = Limits(2, clock=lambda: now[0])
+    assert [lim.check("u") for _ in range(4)] == ["ok", "ok", "warn", "drop"]
+    assert lim.check("v") == "ok", "limits are per user"
+    # commands and buttons have their own, larger budget; the warning was given already this minute
+    assert [lim.check("u", "action") for _ in range(7)] == ["ok"] * 6 + ["drop"]
+    # inline queries (one per typed prefix) never count against questions and are never 'warned'
+    assert [lim.check("v", "inline") for _ in range(13)] == ["ok"] * 12 + ["drop"]
+    assert lim.check("v") == "ok"
     now[0] = 61
-    assert rl.check("u") == "ok"
-    assert RateLimiter(0).check("u") == "ok", "0 disables the limit"
+    assert lim.check("u") == "ok"
+    assert [Limits(0).check("u") for _ in range(100)] == ["ok"] * 100, "0 disables the limit"
 
 
 def test_store_persists_settings_scores_feedback_and_rounds(tmp_path):

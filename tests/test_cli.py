@@ -80,6 +80,24 @@ def test_jsonl_bad_lines_get_error_objects_in_place():
     assert out[5]["answered"] is True
 
 
+def test_jsonl_hostile_lines_get_errors_and_the_stream_goes_on():
+    good = json.dumps({"q": "一线办公多久一次"}, ensure_ascii=False).encode()
+    lines = [b"[" * 3000 + b"]" * 3000,  # 6 KB of nesting: RecursionError in json
+             b'{"q": "\\ud800"}', b'{"q": "x", "city": "\\udfff"}', b'{"q": "x", "role": "a\\ud83d"}',
+             b'\xff\xfe{"q": "x"}',  # not UTF-8
+             b'{"q": "' + b"x" * 70000 + b'"}',  # over the line limit
+             good]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run(POLICYBOT + ["ask", "--jsonl"], input=b"\n".join(lines) + b"\n", capture_output=True, env=env,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+    out = [json.loads(x) for x in r.stdout.decode("utf-8").splitlines()]
+    assert len(out) == len(lines)
+    assert ["error" in o for o in out] == [True] * 6 + [False]
+    assert "JSON" in out[0]["error"] and "代理项" in out[1]["error"] and "UTF-8" in out[4]["error"]
+    assert "太长" in out[5]["error"] and out[6]["answered"] is True
+
+
 def test_corpus_option_and_config_key(tmp_path):
     corpus = tmp_path / "mycorpus"
     shutil.copytree(bundled_corpus_dir() / "documents", corpus / "documents")

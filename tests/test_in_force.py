@@ -142,7 +142,8 @@ def test_the_jsonl_conversation_resolves_document_follow_ups(replaced, capsys, m
     import io
     lines = [{"q": "停车场经营备案要在多少天内完成", "city": "威海", "user": 1},
              {"q": "以前是怎么规定的", "city": "威海", "user": 1}]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(x, ensure_ascii=False) for x in lines)))
+    text = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8"))
     code, out = run(capsys, "ask", "--jsonl", "--corpus", replaced[0])
     answers = [json.loads(x) for x in out.splitlines()]
     assert code == 0 and answers[1]["citations"][0]["doc_number"] == OLD and "30日内" in answers[1]["answer"]
