@@ -243,8 +243,12 @@ def citation_text(c: Citation) -> str:
 # ---- welcome and help (their examples come from the loaded corpus) -----------------------------
 
 
+TITLE_SHOWN = 100  # characters of a title in lists of documents
+
+
 def welcome(name: str, documents: list[Document], city: str | None, ex: Examples) -> list[str]:
-    docs = "\n".join(f"• {esc(document_name(d.title, d.doc_number))}" for d in documents[:8])
+    # titles clipped: lists of documents are shown to everyone, and one overlong title must not break them
+    docs = "\n".join(f"• {esc(document_name(clip(d.title, TITLE_SHOWN), d.doc_number))}" for d in documents[:8])
     more = f"\n…共{len(documents)}份文件，/docs 查看全部。" if len(documents) > 8 else ""
     city_line = (f"你的城市：<b>{esc(city)}</b>（/city 修改）" if city else
                  "先告诉我你在哪个城市工作（/city 城市名，或点下面的按钮），我会优先引用本地文件。")
@@ -311,7 +315,7 @@ def docs_text(documents: list[Document], total: int | None = None, keyword: str 
         facts = "，".join(x for x in (m.city, m.issuer, m.published and f"发布于{m.published}",
                                       label, f"{len(d.articles)}条") if x)
         more = "".join(f"\n  └ {esc(line)}" for line in lines)
-        blocks.append(Block(raw=f"• <b>《{esc(d.title)}》</b>\n  {esc(d.doc_number)}；{esc(facts)}{more}"))
+        blocks.append(Block(raw=f"• <b>《{esc(clip(d.title, TITLE_SHOWN))}》</b>\n  {esc(d.doc_number)}；{esc(facts)}{more}"))
     if len(documents) > DOCS_SHOWN:
         blocks.append(Block(f"……还有{len(documents) - DOCS_SHOWN}份。发送 /docs 关键词 查找，例如 /docs 安全生产。"))
     blocks.append(Block("目录：/outline 文号或城市；条款原文：/article 文号或城市 条号"))

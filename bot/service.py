@@ -220,7 +220,7 @@ class Service:
             return Reply(R.cities_text(sorted(self.engine.cities), unknown=city), self.city_buttons())
         self.store.set_city(user_id, resolved)
         docs = [d for d in self.engine.documents if d.city == resolved]
-        titles = "、".join(f"《{d.title}》" for d in docs[:3])
+        titles = "、".join(f"《{R.clip(d.title, R.TITLE_SHOWN)}》" for d in docs[:3])
         return R.reply(Block(raw=f"好的，你的城市是 <b>{esc(resolved)}</b>。"),
                        Block(f"我会先引用{titles}；它没有规定的，再看上级文件。"))
 

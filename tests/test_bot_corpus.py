@@ -167,3 +167,20 @@ async def test_help_texts_show_the_loaded_corpus(tmp_path):
             assert "威海市城市公共停车设施管理办法" in answer, "the example is answered"
     finally:
         fake.stop()
+
+
+async def test_an_overlong_title_does_not_break_the_document_lists(tmp_path):
+    """A title of 5,203 characters (a markdown heading taken whole) once broke /start and /docs for
+    everyone: each listed title is clipped, and every list still fits Telegram's 4,096."""
+    corpus = copy_corpus(tmp_path)
+    add_hostile(corpus)
+    meta = corpus / "documents" / "penglai-test.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"蓬莱市<b>值班</b>管理办法 & <script>"',
+                                                             '"' + "蓬莱市值班" * 1040 + '管理办法"'), encoding="utf-8")
+    engine = Engine.load(corpus)
+    assert max(len(d.title) for d in engine.documents) > 5000
+    async with running_bot(engine=engine, database=tmp_path / "t.sqlite3") as bot:
+        for command in ("/start", "/docs", "/city 蓬莱"):
+            msgs = Harness.messages(await bot.say(command, user=ALICE))
+            assert msgs and all(m.error is None for m in msgs), (command, [m.error for m in msgs])
+            assert "蓬莱市值班蓬莱市值班" in "".join(m.visible for m in msgs), command
