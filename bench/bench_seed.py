@@ -120,7 +120,7 @@ def main() -> int:
         ("top article is gold (answerable questions)", f"{top1(ours_top):.0%}", f"{top1(base_top):.0%}"),
     ]
     print(f"seed corpus: {len(docs)} documents, {len(articles)} articles; {len(qs)} questions × {args.repeat}")
-    print(f"| measure | PolicyBot | plain rank-bm25 |\n|---|---|---|")
+    print("| measure | PolicyBot | plain rank-bm25 |\n|---|---|---|")
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]} |")
     ratio = statistics.median(ours_lat) / statistics.median(base_lat)

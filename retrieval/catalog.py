@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from .corpus import YAML_LOADER, CorpusError, bundled_corpus_dir, documents_dir, load_document, meta_from_yaml, title_key
+from .corpus import (YAML_LOADER, CorpusError, bundled_corpus_dir, documents_dir, load_document, meta_from_yaml,
+                     read_yaml_text, title_key)
 from .doc_numbers import normalize_doc_number
 from .in_force import Register
 from .models import DocumentMeta
@@ -36,7 +37,7 @@ def existing_entries(docs_dir: Path) -> tuple[list[Existing], list[str]]:
         return out, problems
     for path in sorted(docs_dir.glob("*.yaml")):
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_yaml_text(path)
             meta = meta_from_yaml(text, path.name)
             raw = yaml.load(text, Loader=YAML_LOADER)
         except (OSError, UnicodeDecodeError, CorpusError, yaml.YAMLError) as exc:

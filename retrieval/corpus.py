@@ -12,17 +12,37 @@ from pathlib import Path
 
 import yaml
 
+from .limits import MAX_YAML_BYTES
 from .models import Document, DocumentMeta
 from .parse import parse_document
 from .text import key as text_key
 
 
-# PyYAML's C loader where it was built (several times faster than the pure-Python one), else the safe one
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader (PyYAML's C one where it was built: several times faster) refusing aliases: a node
+    met a second time is one. A 1 KB file of nested aliases ("billion laughs") is gigabytes once its
+    values are used; no file of the corpus needs them."""
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, "uses an alias (*name): write the value out",
+                                                    node.start_mark)
+        return super().construct_object(node, deep)
+
+
+YAML_LOADER = StrictLoader
 
 
 class CorpusError(Exception):
     """A corpus problem a user can fix: the message says which file and what is wrong."""
+
+
+def read_yaml_text(path: Path) -> str:
+    """A YAML file of the corpus as text, refused (OSError) past MAX_YAML_BYTES before it is read."""
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise OSError(f"too large for a YAML file of the corpus ({size:,} bytes; limit {MAX_YAML_BYTES:,})")
+    return path.read_text(encoding="utf-8")
 
 
 def bundled_corpus_dir() -> Path:
@@ -63,7 +83,7 @@ def read_vocabulary(name: str, corpus_dir: Path | None = None) -> dict:
 @lru_cache(maxsize=16)
 def _read_yaml_file(path: Path) -> dict:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
+        data = yaml.load(read_yaml_text(path), Loader=YAML_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CorpusError(f"{path.name}: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
@@ -76,7 +96,7 @@ _META_FIELDS = {f.name for f in fields(DocumentMeta)}
 
 def read_meta(path: Path) -> DocumentMeta:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path.name}: cannot read metadata ({str(exc).splitlines()[0]})") from None
     return meta_from_yaml(text, path.name)
@@ -225,8 +245,8 @@ def read_lexicon(corpus_dir: Path) -> tuple[list[tuple[str, int | None]], dict[s
     path = lex / "synonyms.yaml"
     if path.exists():
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
-        except yaml.YAMLError as exc:
+            data = yaml.load(read_yaml_text(path), Loader=YAML_LOADER) or {}
+        except (OSError, yaml.YAMLError) as exc:
             raise CorpusError(f"synonyms.yaml: {str(exc).splitlines()[0]}") from None
         if not isinstance(data, dict):
             raise CorpusError("synonyms.yaml: must map a word to a list of words")

@@ -21,8 +21,10 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,12 +36,14 @@ from .corpus import (VOCABULARY_FILES, CorpusError, corpus_files, lexicon_dir, l
 from .examples import digest
 from .frequencies import cache_dir
 from .index import ArticleIndex, article_bigrams, article_tokens, bigrams, entry, key, schema
+from .limits import MAX_YAML_BYTES
 from .models import Article, Document, DocumentMeta, Obligation
 from .obligations import extract
 from .references import links
 from .store import READ_CACHE_KB, Store, StoredDocument
 from .tokenize import Tokenizer, quoted_terms
 from .whole_documents import glosses
+from .workers import die_with_parent
 
 FORMAT = 7
 COMPACT_UP_TO = 20_000  # articles: a corpus this size gets its inverted index rewritten after a replacement
@@ -111,8 +115,9 @@ def _parse(meta_path: str) -> dict:
 _worker_tokenizer: Tokenizer | None = None
 
 
-def _init_worker(corpus_dir: str, terms: list[str]) -> None:
+def _init_worker(parent: int, corpus_dir: str, terms: list[str]) -> None:
     global _worker_tokenizer
+    die_with_parent(parent)
     _worker_tokenizer = make_tokenizer(Path(corpus_dir), terms)
 
 
@@ -222,7 +227,7 @@ def _update(corpus_dir: Path, root: Path, store: Store, stored: dict, stale: lis
     bar = _progress(2 * len(stale), progress)
     parsed: dict[str, dict] = {}
     if parallel:
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             for meta, data in zip(stale, pool.map(_parse, [str(m) for m in stale], chunksize=8)):
                 parsed[meta.stem] = data
                 bar.update(1)
@@ -341,7 +346,8 @@ def _tokens(corpus_dir: Path, store: Store, doc_ids: list[int], terms: list[str]
     """(document, article, words, bigrams) of every article of the documents, one document at a time
     (so a large ingest never holds all of its words)."""
     if parallel:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(corpus_dir), terms)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker,
+                                 initargs=(os.getpid(), str(corpus_dir), terms)) as pool:
             # a window of documents at a time: Executor.map takes in all its input at once
             for at in range(0, len(doc_ids), TOKENIZE_WINDOW):
                 window = doc_ids[at:at + TOKENIZE_WINDOW]
@@ -359,13 +365,32 @@ def _tokens(corpus_dir: Path, store: Store, doc_ids: list[int], terms: list[str]
 
 
 def _text_name(meta_path: Path) -> str:
-    """The text a YAML names (text_file), found without parsing the whole YAML."""
-    for line in meta_path.read_text(encoding="utf-8").splitlines():
+    """The text a YAML names (text_file), found without parsing the whole YAML (nor reading past the size
+    a YAML of the corpus may have)."""
+    with open(meta_path, encoding="utf-8", errors="replace") as f:
+        head = f.read(MAX_YAML_BYTES)
+    for line in head.splitlines():
         if line.startswith("text_file:"):
             name = line.split(":", 1)[1].split("#", 1)[0].strip().strip("'\"")
             if name:
                 return name
     return f"{meta_path.stem}.txt"
+
+
+def copy_index(corpus_dir: Path, to: Path) -> None:
+    """The corpus's index copied to `to` (a staging corpus's .index), to be brought up to date there: the
+    store through SQLite's backup, whole even while a bot reads or writes it; the inverted index's files
+    copied (its lock files left). Nothing copied, or a copy that fails, means the index is built anew."""
+    src = index_dir(corpus_dir)
+    if not ((src / "store.sqlite").is_file() and (src / "tantivy").is_dir()):
+        return
+    try:
+        to.mkdir(parents=True)
+        with closing(sqlite3.connect(src / "store.sqlite")) as a, closing(sqlite3.connect(to / "store.sqlite")) as b:
+            a.backup(b)
+        shutil.copytree(src / "tantivy", to / "tantivy", ignore=shutil.ignore_patterns("*.lock"))
+    except (OSError, sqlite3.Error):
+        shutil.rmtree(to, ignore_errors=True)
 
 
 def _progress(total: int, show: bool):

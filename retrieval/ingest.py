@@ -2,35 +2,46 @@
 
 `plan(options)` reads each file (.txt .md .html .docx .pdf; folders recursively), parses it, detects its
 metadata, matches it against the corpus and checks that its metadata file reads back as planned.
+Each file is read and parsed in a child process with a memory cap and a time limit (retrieval/workers.py,
+limits in retrieval/limits.py): a hostile or broken file is refused with its name, and the batch goes on.
 `commit(report)` writes, unless a file was refused (and not `keep_going`) or it is a dry run: each
 document lands as DIR/documents/<slug>.txt (the text as received or as extracted) beside <slug>.yaml
-(its metadata, each value commented with where it was found). Writes go through a temporary file and a
-rename, text before YAML, so a failure leaves the corpus as it was and a running bot that watches the
-files never sees half a document. Ingesting a document again (same 文号, or same title when it has none)
-updates it in place. `ingest(options)` does both and returns the report the command line prints.
+(its metadata, each value commented with where it was found). The new documents are staged and indexed
+beside the corpus and swapped in at once, so a failure or a kill leaves the corpus as it was or as
+ingested and a running bot that watches the files never sees half a document. Ingesting a document again
+(same 文号, or same title when it has none) updates it in place. `ingest(options)` does both and returns
+the report the command line prints.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
+import shutil
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .atomic_files import WriteError, write_all
+from .atomic_files import TEMPORARY, WriteError, fsync_dir, link_or_copy, locked, restore, swap_in, write_all
 from .catalog import Existing, existing_entries
-from .corpus import CorpusError, bundled_corpus_dir, find_by_title, meta_from_yaml, title_key
+from .corpus import CorpusError, bundled_corpus_dir, documents_dir, find_by_title, meta_from_yaml, title_key
 from .doc_numbers import normalize_doc_number
 from .in_force import Register
 from .ingest_yaml import KEPT, META_KEYS, with_value, yaml_text
+from .limits import FILE_SECONDS, MAX_ARTICLES, MAX_TITLE, MB, WORKER_MEMORY
 from .metadata import Detected, detect, place_of_issuer
 from .models import Document, DocumentMeta
 from .parse import parse_document
 from .readers import _CONVERT_FIRST, Extracted, ReadError, read, supported
+from .text import truncate
+from .workers import Failed, bounded
 
-PARALLEL_FROM = 40  # files to read before a second process pays for its start
 IN_CORPUS = "已在语料文件夹中"
+STAGE = ".ingest-"  # a staging folder in the corpus folder: the new documents and their index until swapped in
+LOCK_WAIT = 10  # seconds to wait for another ingest of the corpus to finish
 
 
 class IngestError(Exception):
@@ -139,11 +150,15 @@ def ingest(options: IngestOptions) -> IngestReport:
 
 
 def plan(options: IngestOptions) -> IngestReport:
-    """Read, parse and match every file; nothing is written. Raises IngestError for a command that
-    cannot run as given, CorpusError when a planned metadata file would not read back as planned."""
+    """Read, parse and match every file; nothing is written (but what a killed ingest left is cleared
+    first, unless a dry run). Raises IngestError for a command that cannot run as given, CorpusError
+    when a planned metadata file would not read back as planned."""
     corpus_dir = options.corpus or bundled_corpus_dir()
     if corpus_dir.exists() and not corpus_dir.is_dir():
         raise IngestError(f"--corpus {corpus_dir}：这是一个文件，不是文件夹")
+    if corpus_dir.is_dir() and not options.dry_run:
+        with _exclusive(corpus_dir):  # what a killed ingest left is cleared before the corpus is read
+            pass
     if (corpus_dir / "documents").is_dir() or not corpus_dir.is_dir() or not any(corpus_dir.glob("*.yaml")):
         docs_dir = corpus_dir / "documents"
     else:
@@ -175,38 +190,137 @@ def plan(options: IngestOptions) -> IngestReport:
 
 
 def commit(report: IngestReport, keep_going: bool = False, progress: bool = False) -> None:
-    """Write what changed and bring the index up to date, unless a dry run or stopped by a refusal."""
+    """Write what changed and bring the index up to date, unless a dry run or stopped by a refusal.
+
+    Nothing reaches the corpus before it is indexed: its documents as they will be (the files it has,
+    linked, and the new ones) are staged in a folder of the corpus with their index, then swapped in for
+    the documents folder in one step. A failure or a kill at any point leaves the corpus as it was or as
+    ingested, never a mix, and the next ingest clears what a killed one left."""
     if report.dry_run:
         return
     if report.refused and not keep_going:
         report.stopped = True
         return
     report.written = [p for p in report.plans if p.status != "unchanged"]
-    writes = [(report.docs_dir / p.meta.text_file, p.text_bytes) for p in report.written]  # texts first
-    writes += [(report.docs_dir / (p.meta.slug + ".yaml"), p.yaml_text.encode("utf-8")) for p in report.written]
-    writes += [(path, text.encode("utf-8")) for path, text in report.touched]
+    writes = [(p.meta.text_file, p.text_bytes) for p in report.written]  # texts first
+    writes += [(p.meta.slug + ".yaml", p.yaml_text.encode("utf-8")) for p in report.written]
+    writes += [(path.name, text.encode("utf-8")) for path, text in report.touched]
+    if not writes:
+        if report.corpus_dir.is_dir():
+            report.index = _index(report.corpus_dir, report.corpus_dir, progress)
+        return
     try:
-        write_all(report.docs_dir, writes)
+        report.corpus_dir.mkdir(parents=True, exist_ok=True)
+        with _exclusive(report.corpus_dir):
+            stage = Path(tempfile.mkdtemp(prefix=STAGE, dir=report.corpus_dir))
+            try:
+                before = _files(report.docs_dir)
+                _stage(report, stage, writes)
+                report.index = _index(stage, report.corpus_dir, progress)
+                if _files(report.docs_dir) != before:
+                    raise IngestError(f"{report.docs_dir} 在收录期间被改动：没有写入任何文件，请重新收录")
+                _swap(report, stage, writes)
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
     except WriteError as exc:
         raise IngestError(str(exc)) from None
-    report.index = _index(report.corpus_dir, progress)
+    except CorpusError as exc:  # the staged corpus does not load: named by the loader
+        raise IngestError(f"{exc}；没有写入任何文件") from None
+    except OSError as exc:
+        raise IngestError(f"无法写入 {report.corpus_dir}：{exc.strerror or exc}；没有写入任何文件") from None
 
 
-def _index(corpus_dir: Path, progress: bool) -> IndexStats:
-    """Bring the persisted index up to date, so the CLI and the bot start without re-tokenizing."""
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Size and time of each file of a folder (its hidden ones aside): what another writer would change."""
+    if not folder.is_dir():
+        return {}
+    with os.scandir(folder) as entries:
+        return {e.name: (st.st_size, st.st_mtime_ns) for e in entries if not e.name.startswith(".")
+                for st in [e.stat(follow_symlinks=False)]}
+
+
+@contextmanager
+def _exclusive(corpus_dir: Path):
+    """The corpus to this ingest alone (another waits its turn), cleared of what a killed one left."""
+    busy = IngestError(f"另一个 policybot ingest 正在写入 {corpus_dir}：请等它结束再运行")
+    with locked(corpus_dir, LOCK_WAIT, busy):
+        _clear(corpus_dir)
+        yield
+
+
+def _clear(corpus_dir: Path) -> None:
+    """What a killed ingest left: its staging folders (the old documents put back should it have died
+    between swap_in's two renames) and write_all's temporary files."""
+    for stage in corpus_dir.glob(STAGE + "*"):
+        restore(corpus_dir / "documents", stage / "old")
+        restore(corpus_dir / ".index", stage / "old.index")
+        shutil.rmtree(stage, ignore_errors=True)
+    for tmp in documents_dir(corpus_dir).glob(TEMPORARY):
+        tmp.unlink(missing_ok=True)
+
+
+def _stage(report: IngestReport, stage: Path, writes: list[tuple[str, bytes]]) -> None:
+    """`stage` laid out as a corpus: the documents as they will be and the corpus's index (and lexicon)."""
+    from .index_store import copy_index
+
+    docs = stage / "documents"
+    if report.docs_dir == report.corpus_dir:  # a flat corpus: its own files, not .index or lexicon/
+        docs.mkdir()
+        with os.scandir(report.corpus_dir) as entries:
+            for e in entries:
+                if e.is_file(follow_symlinks=False) and not e.name.startswith("."):
+                    link_or_copy(e.path, str(docs / e.name))
+    elif report.docs_dir.is_dir():
+        shutil.copytree(report.docs_dir, docs, symlinks=True, ignore=shutil.ignore_patterns(TEMPORARY),
+                        copy_function=link_or_copy)
+    write_all(docs, [(docs / name, data) for name, data in writes])  # a linked file is replaced, not written into
+    fsync_dir(docs)
+    if (report.corpus_dir / "lexicon").is_dir():
+        (stage / "lexicon").symlink_to((report.corpus_dir / "lexicon").resolve())
+    copy_index(report.corpus_dir, stage / ".index")
+
+
+def _swap(report: IngestReport, stage: Path, writes: list[tuple[str, bytes]]) -> None:
+    """The moment the corpus changes: the documents folder exchanged for the staged one (a flat corpus has
+    the new files renamed in, one by one), then the index."""
+    from .index_store import index_dir
+
+    if report.docs_dir == report.corpus_dir:
+        write_all(report.docs_dir, [(report.docs_dir / name, data) for name, data in writes])
+    else:
+        swap_in(stage / "documents", report.docs_dir, stage / "old")
+    if index_dir(report.corpus_dir) == report.corpus_dir / ".index":
+        try:
+            swap_in(stage / ".index", report.corpus_dir / ".index", stage / "old.index")
+        except OSError:
+            pass  # the documents are in: the next start brings the index up to date
+
+
+def _index(corpus_dir: Path, shown: Path, progress: bool) -> IndexStats:
+    """Bring the persisted index of corpus_dir (the corpus, or one staged) up to date, so the CLI and the
+    bot start without re-tokenizing."""
     from .index_store import index_dir, load
 
     t = time.perf_counter()
     loaded = load(corpus_dir, progress=progress)
-    return IndexStats(loaded.index.size, loaded.rebuilt, time.perf_counter() - t, index_dir(corpus_dir))
+    loaded.store.close()
+    return IndexStats(loaded.index.size, loaded.rebuilt, time.perf_counter() - t, index_dir(shown))
 
 
 # ---- plan ---------------------------------------------------------------------------------------------------
 
 def _folder_files(folder: Path, skip_dir: Path | None, report: IngestReport) -> list[Path]:
-    files = []
+    """The files of a folder, its own only: a symlink leading out of it is refused. What is not a regular
+    file (a FIFO, a device) goes on to be refused by the reader, which never blocks on it."""
+    root, files = folder.resolve(), []
     for f in sorted(folder.rglob("*")):
-        if not f.is_file() or any(part.startswith(".") for part in f.relative_to(folder).parts):
+        if any(part.startswith(".") for part in f.relative_to(folder).parts):
+            continue
+        if f.is_symlink() and not f.resolve().is_relative_to(root):
+            report.refused.append(Refusal(f, f"符号链接指向所给文件夹之外（{f.resolve()}）：不收录；"
+                                             "如确需收录，请直接给出该文件"))
+            continue
+        if f.is_dir():
             continue
         if skip_dir is not None and f.resolve().parent == skip_dir:
             report.skipped.append(f"{f}：{IN_CORPUS}")
@@ -272,9 +386,15 @@ def _plan_one(path: Path, options: IngestOptions) -> Plan:
     except ValueError as exc:
         raise ReadError(f"{exc}。ingest 能读的编号：第X条（可在第X章/节下）、一、下的 1.、一、带（一）、"
                         "或只有一、") from None
+    n = sum(1 for a in doc.articles if a.kind == "article")
+    if n > MAX_ARTICLES:  # before the metadata and the obligations are looked for in every one
+        raise ReadError(f"条款过多（{n:,} 条，上限 {MAX_ARTICLES:,} 条）：不像一份政策文件")
     detected = detect(extracted.text, doc, extracted.hints, path.stem)
     _apply_options(detected, options)
     number, title = detected.get("doc_number"), detected.get("title")
+    if title and len(title) > MAX_TITLE:
+        raise ReadError(f"标题过长（{len(title):,} 字，上限 {MAX_TITLE} 字：“{truncate(title, 30)}”）："
+                        "请用 --title 给出标题")
     meta = DocumentMeta(
         doc_number=number or title, title=title, issuer=detected.get("issuer", ""), city=detected.get("city", ""),
         level=detected.get("level", ""), parent=detected.get("parent"), written=detected.get("written"),
@@ -303,28 +423,24 @@ def _plan_safe(path: Path, options: IngestOptions) -> Plan | ReadError:
         return _plan_one(path, options)
     except ReadError as exc:
         return exc
+    except MemoryError:
+        return ReadError(f"读取它需要超过 {WORKER_MEMORY // MB} MB 内存：文件异常或是炸弹文件？")
+    except Exception as exc:  # noqa: BLE001 - a file that breaks a parser is refused, the batch goes on
+        return ReadError(f"无法读取（{type(exc).__name__}: {truncate(str(exc), 80)}）：文件损坏或格式不对？")
 
 
 def _plan_all(files: list[Path], options: IngestOptions):
-    """(path, Plan or ReadError) for every file, in order: on every core when there are many."""
+    """(path, Plan or ReadError) for every file, in order. Untrusted files are read and parsed in child
+    processes with a memory cap and a time limit (retrieval/workers.py), on every core when there are many."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(files), unit="file", desc="reading", disable=not options.progress, leave=False)
-    workers = min(os.cpu_count() or 1, 4)
-    if len(files) >= PARALLEL_FROM and workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from functools import partial
-
-        with ProcessPoolExecutor(workers) as pool:
-            for path, result in zip(files, pool.map(partial(_plan_safe, options=options), files, chunksize=8)):
-                bar.update(1)
-                yield path, result
-    else:
-        for path in files:
-            result = _plan_safe(path, options)
+    results: list = [None] * len(files)
+    with tqdm(total=len(files), unit="file", desc="reading", disable=not options.progress, leave=False) as bar:
+        for i, result in bounded(partial(_plan_safe, options=options), files, min(os.cpu_count() or 1, 4),
+                                 FILE_SECONDS, WORKER_MEMORY):
+            results[i] = ReadError(result.reason) if isinstance(result, Failed) else result
             bar.update(1)
-            yield path, result
-    bar.close()
+    return zip(files, results)
 
 
 def _match(plans: list[Plan], existing: list[Existing], refused: list[Refusal]) -> None:

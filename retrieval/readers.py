@@ -2,18 +2,23 @@
 file (.docx) or a PDF. What comes out is what the corpus stores as the document's raw text.
 
 Every problem a user can cause (an empty file, binary junk, a scan without a text layer, a
-password, an old .doc) is a ReadError whose message says what is wrong and what to do.
+password, an old .doc, a device or a FIFO, a file past a limit of retrieval/limits.py such as a zip
+bomb) is a ReadError whose message says what is wrong and what to do.
 """
 from __future__ import annotations
 
 import io
 import logging
+import os
 import re
+import stat
 import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .limits import MAX_BYTES, MAX_CHARS, MAX_PAGES, MAX_RATIO, MAX_TEXT_BYTES, MAX_UNZIPPED, MB, RATIO_FROM
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -27,8 +32,6 @@ _CONVERT_FIRST = {
     ".mht": "a web archive: open it in a browser and save it as .html, then ingest that",
     ".mhtml": "a web archive: open it in a browser and save it as .html, then ingest that",
 }
-
-MAX_BYTES = 50 * 1024 * 1024
 
 
 class ReadError(Exception):
@@ -60,15 +63,7 @@ def read(path: Path) -> Extracted:
         raise ReadError(_CONVERT_FIRST[suffix])
     if suffix not in SUPPORTED:
         raise ReadError(f"unsupported file type '{suffix or '(none)'}': give .txt, .md, .html, .docx or .pdf")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"file too large ({size // 1024 // 1024} MB; a policy document is far smaller)")
-        data = path.read_bytes()
-    except ReadError:
-        raise
-    except OSError as exc:
-        raise ReadError(f"cannot read the file ({exc.strerror or exc})") from None
+    data = read_bytes(path, MAX_TEXT_BYTES if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES else MAX_BYTES)
     if not data.strip():
         raise ReadError("the file is empty")
     if suffix in TEXT_SUFFIXES:
@@ -81,8 +76,41 @@ def read(path: Path) -> Extracted:
         out = read_pdf(data)
     if not out.text.strip():
         raise ReadError("no text in the file")
+    if len(out.text) > MAX_CHARS:
+        raise ReadError(f"too much text ({len(out.text):,} characters; limit {MAX_CHARS:,}): "
+                        "a policy document is far shorter")
     _check_plausible(out.text, out.kind)
     return out
+
+
+_NOT_REGULAR = {stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFIFO: "a named pipe (FIFO)",
+                stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most limit. A device (/dev/zero behind a symlink), a FIFO or a socket is
+    refused before it is read, and it is opened without blocking: a FIFO cannot hang the ingest."""
+    try:
+        _check_regular(os.stat(path))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(fd)
+            _check_regular(st)  # what was opened, should the path have changed since
+            if st.st_size > limit:
+                raise ReadError(f"file too large ({st.st_size / MB:.0f} MB; limit {limit // MB} MB): "
+                                "a policy document is far smaller")
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise ReadError(f"cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > limit:  # it grew while read
+        raise ReadError(f"file too large (limit {limit // MB} MB): a policy document is far smaller")
+    return data
+
+
+def _check_regular(st: os.stat_result) -> None:
+    kind = _NOT_REGULAR.get(stat.S_IFMT(st.st_mode))
+    if kind is not None:
+        raise ReadError(f"not a regular file but {kind}: give a document file")
 
 
 # ---- plain text ----------------------------------------------------------------------------------
@@ -219,6 +247,7 @@ def read_docx(data: bytes) -> Extracted:
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise ReadError("this is an old Word .doc file renamed .docx: save it as .docx in Word or WPS")
         raise ReadError("not a Word .docx file (it is not a .docx package): corrupt or another format?")
+    _check_unpacked(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
@@ -257,6 +286,23 @@ def read_docx(data: bytes) -> Extracted:
         out.warnings.append(f"{numbering.used} paragraph labels came from Word's automatic numbering "
                             "and were written into the text")
     return out
+
+
+def _check_unpacked(data: bytes) -> None:
+    """Refuse a zip bomb from the zip's directory, before any member is unpacked (zipfile never unpacks a
+    member past the size the directory gives it, so the directory's sizes bound what parsing reads)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise ReadError(f"cannot open the Word file ({type(exc).__name__}): corrupt or not a .docx?") from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNZIPPED:
+        raise ReadError(f"the Word file unpacks to {total // MB:,} MB (limit {MAX_UNZIPPED // MB} MB): a zip bomb?")
+    for m in members:
+        if m.file_size > RATIO_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise ReadError(f"its part {m.filename} unpacks {m.file_size // max(m.compress_size, 1):,} times its "
+                            f"packed size (limit {MAX_RATIO}): a zip bomb?")
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -378,6 +424,9 @@ def read_pdf(data: bytes) -> Extracted:
                     ok = 0
                 if not ok:
                     raise ReadError("the PDF is password-protected: ask for an unprotected copy")
+            if len(reader.pages) > MAX_PAGES:
+                raise ReadError(f"the PDF has {len(reader.pages):,} pages (limit {MAX_PAGES:,}): "
+                                "a policy document is far shorter")
             pages = [(page.extract_text() or "") for page in reader.pages]
     except ReadError:
         raise

@@ -1,6 +1,5 @@
 """A city's document nobody here tuned for (a saved web page, flat 第X条), ingested with the real
 command and asked as its users would ask: the generic machinery, not the seeds, has to carry it."""
-import shutil
 import subprocess
 import sys
 from pathlib import Path
