@@ -103,6 +103,8 @@ def cmd_ask(args) -> int:
     question = " ".join(args.question).strip()
     if not args.jsonl and not question:
         return fail("ask", _EMPTY, 2)
+    if not all(_text_ok(v) for v in (question, args.city or "", args.role or "")):
+        return fail("ask", "问题、--city 或 --role 里有不是 UTF-8 文本的字节：请检查终端的编码", 2)
     engine = load_engine(args)
     if args.jsonl:
         return _answer_stream(engine, args)

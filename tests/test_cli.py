@@ -98,6 +98,15 @@ def test_jsonl_hostile_lines_get_errors_and_the_stream_goes_on():
     assert "太长" in out[5]["error"] and out[6]["answered"] is True
 
 
+def test_question_bytes_that_are_not_utf8_get_one_line():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for argv in ([b"\xff\xfe\xe7\xa6\xbb"], [b"--json", b"\xed\xa0\x80"], [b"x", b"--city", b"\xff"]):
+        r = subprocess.run([os.fsencode(x) for x in POLICYBOT] + [b"ask"] + argv, capture_output=True, env=env,
+                           timeout=120)
+        err = r.stderr.decode("utf-8")
+        assert r.returncode == 2 and "不是 UTF-8" in err and "意外错误" not in err, err
+
+
 def test_corpus_option_and_config_key(tmp_path):
     corpus = tmp_path / "mycorpus"
     shutil.copytree(bundled_corpus_dir() / "documents", corpus / "documents")
