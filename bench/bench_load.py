@@ -86,16 +86,16 @@ def main() -> int:
     ap.add_argument("--no-baseline", action="store_true", help="measure this version only")
     ap.add_argument("--wait", type=float, default=90, help="seconds to wait for the answers (default 90)")
     args = ap.parse_args()
-    versions = [("current", ROOT, None)]
+    versions = [("current", ROOT)]
     worktree = None
     if not args.no_baseline:
         worktree = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / "code"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(worktree), args.baseline],
                        check=True, capture_output=True)
-        versions.insert(0, (f"baseline {args.baseline}", worktree, None))
+        versions.insert(0, (f"baseline {args.baseline}", worktree))
     figures: dict[tuple[str, str], LoadResult] = {}
     try:
-        for label, code, _ in versions:
+        for label, code in versions:
             for name in ("50 users", "busy group"):
                 result, rss = asyncio.run(scenario(code, name, args.wait))
                 figures[label, name] = result

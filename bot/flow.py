@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
-from .store import Store, StoreError
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class InboxQueue(asyncio.Queue):
                 return
             try:
                 fresh = self.store.receive(self.bot_id, item.update_id, json.dumps(item.to_dict(), ensure_ascii=False))
-            except (StoreError, Exception):  # noqa: BLE001 - a full disk must not stop the bot answering
+            except Exception:  # noqa: BLE001 - a full disk must not stop the bot answering
                 log.exception("could not record update %s in the inbox", item.update_id)
                 fresh = True
             if not fresh:

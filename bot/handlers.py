@@ -109,10 +109,18 @@ def kind_of(update: Update, bot_id: int, bot_username: str | None) -> str | None
     if command:  # /cmd or /cmd@us; /cmd@otherbot is not ours
         head = text.split()[0]
         return "action" if "@" not in head or head.lower().endswith("@" + (bot_username or "").lower()) else None
+    return "question" if replies_to_bot(message, bot_id) or mentions_bot(message, bot_username) else None
+
+
+def replies_to_bot(message: Message, bot_id: int) -> bool:
     replied = message.reply_to_message
-    to_me = bool(replied and replied.from_user and replied.from_user.id == bot_id)
-    mentioned = bool(bot_username) and re.search(rf"@{re.escape(bot_username)}\b", text, re.IGNORECASE) is not None
-    return "question" if to_me or mentioned else None
+    return bool(replied and replied.from_user and replied.from_user.id == bot_id)
+
+
+def mentions_bot(message: Message, bot_username: str | None) -> bool:
+    me = "@" + (bot_username or "").lower()
+    return bool(bot_username) and any(message.parse_entity(e).lower() == me for e in message.entities
+                                      if e.type == MessageEntityType.MENTION)
 
 
 def arrival(svc: Service, update: object, bot_id: int, bot_username: str | None) -> bool:
@@ -260,9 +268,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
                                            message_thread_id=message.message_thread_id if message.is_topic_message else None)
     except TelegramError:
         pass
-    replied = message.reply_to_message
-    follow_up_of = answered_question_id(replied) if replied and replied.from_user and \
-        replied.from_user.id == context.bot.id else None
+    follow_up_of = answered_question_id(message.reply_to_message) if replies_to_bot(message, context.bot.id) else None
     reply = await asyncio.to_thread(svc.ask, user, str(update.effective_chat.id), text,
                                     "group" if is_group(update) else "chat", follow_up_of)
     await send(update, context, reply)
@@ -277,11 +283,8 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     me = context.bot.username or ""
     text = message.text
-    replied = message.reply_to_message
-    to_me = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
-    mentions = [e for e in message.entities if e.type == MessageEntityType.MENTION]
-    mentioned = any(message.parse_entity(e).lower() == "@" + me.lower() for e in mentions)
-    if not (to_me or mentioned):
+    mentioned = mentions_bot(message, me)
+    if not (mentioned or replies_to_bot(message, context.bot.id)):
         return
     if mentioned:
         text = re.sub(rf"@{re.escape(me)}\b", " ", text, flags=re.IGNORECASE).strip()
@@ -419,24 +422,20 @@ async def quiz_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def round_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     svc = service(context)
-    m = re.fullmatch(r"grp(?::|next:|end:)(\d+)\b.*", query.data)
-    rnd = svc.store.round(int(m.group(1))) if m else None
+    m = re.fullmatch(r"grp:(\d+):(\d+):(\d)", query.data)
+    n = re.fullmatch(r"grp(next|end):(\d+)(?::(\d+))?", query.data)
+    rnd = svc.store.round(int(m.group(1) if m else n.group(2))) if m or n else None
     if rnd is None or query.message is None or rnd.chat_id != str(query.message.chat.id):
         await query.answer("这个按钮已失效。")  # a round is played in its own group only (data can be forged)
         return
-    m = re.fullmatch(r"grp:(\d+):(\d+):(\d)", query.data)
     if m:
-        notice = svc.quiz.round_answer(int(m.group(1)), int(m.group(2)), uid(update), name_of(update), int(m.group(3)))
+        notice = svc.quiz.round_answer(rnd.id, int(m.group(2)), uid(update), name_of(update), int(m.group(3)))
         await query.answer(notice)
         return
-    m = re.fullmatch(r"grp(next|end):(\d+)(?::(\d+))?", query.data)
-    if not m:
-        await query.answer("这个按钮已失效。")
-        return
-    if m.group(1) == "next":
-        revealed, following, notice = svc.quiz.round_next(int(m.group(2)), int(m.group(3) or -1), uid(update))
+    if n.group(1) == "next":
+        revealed, following, notice = svc.quiz.round_next(rnd.id, int(n.group(3) or -1), uid(update))
     else:
-        revealed, following, notice = svc.quiz.round_end(int(m.group(2)), uid(update))
+        revealed, following, notice = svc.quiz.round_end(rnd.id, uid(update))
     await query.answer(notice or None)
     if revealed:
         await edit(update, context, revealed)

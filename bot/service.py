@@ -75,7 +75,6 @@ class Limits:
     ACTIONS, INLINE = 3, 6
 
     def __init__(self, per_minute: int, clock=time.monotonic):
-        self.per_minute = per_minute
         self.clock = clock
         self._limits = {"question": RateLimiter(per_minute, clock), "action": RateLimiter(per_minute * self.ACTIONS, clock),
                         "inline": RateLimiter(per_minute * self.INLINE, clock)}

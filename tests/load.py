@@ -8,7 +8,6 @@ chat's updates are handled one after another), so the k-th answer in a chat is t
 from __future__ import annotations
 
 import asyncio
-import statistics
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -89,10 +88,9 @@ def mentions(fake: FakeBotAPI, people: list[dict], n: int, chat: dict, at: float
     return [Ask(at, people[k % len(people)], f"@{name} {QUESTIONS[k % len(QUESTIONS)]}", chat) for k in range(n)]
 
 
-async def drive(fake: FakeBotAPI, plan: list[Ask], watch: set[int] | None = None, timeout: float = 60.0,
-                after: int | None = None) -> LoadResult:
+async def drive(fake: FakeBotAPI, plan: list[Ask], watch: set[int] | None = None, timeout: float = 60.0) -> LoadResult:
     """Push the plan in time and wait for the answers in the watched chats (default: all)."""
-    mark = fake.mark() if after is None else after
+    mark = fake.mark()
     pushed: dict[int, list[float]] = defaultdict(list)
     start = time.monotonic()
     for ask in sorted(plan, key=lambda a: a.at):
@@ -120,7 +118,3 @@ async def drive(fake: FakeBotAPI, plan: list[Ask], watch: set[int] | None = None
         last = max([last] + [a.at for a in got])
     result.seconds = last - start
     return result
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
